@@ -1,0 +1,45 @@
+/**
+ * The model contract (DESIGN §7). A family is a name, a parameter schema and a pure `fit`;
+ * fitting returns a new `Fitted` value and never mutates the family or the input.
+ * Interval levels are percentages everywhere (`80` means an 80% central interval).
+ */
+
+/** What a model may know about the series besides its values. */
+export interface FitContext {
+  /** Seasonal period in observations (52 for weekly data with a yearly cycle). */
+  readonly period: number;
+}
+
+/** A central prediction interval at one level, as percentages (80 -> 10th to 90th percentile). */
+export interface Interval {
+  readonly levelPct: number;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+}
+
+/** A point forecast with its intervals, one per requested level, in the order requested. */
+export interface Forecast {
+  readonly mean: Float64Array;
+  readonly intervals: readonly Interval[];
+}
+
+export interface Fitted {
+  /** Forecast `h` steps past the end of the training data. */
+  predict(h: number, levelsPct: readonly number[]): Forecast;
+}
+
+/** Parameters are plain JSON values; each family validates and documents its own. */
+export type ModelParams = Readonly<Record<string, unknown>>;
+
+export interface ModelFamily {
+  readonly name: string;
+  /** One line for reports and `--help`. */
+  readonly description: string;
+  /** JSON Schema of the family's parameters (an object schema). */
+  readonly paramsSchema: Readonly<Record<string, unknown>>;
+  /**
+   * Fit to `y` (no missing values: cleaning happens before models see data).
+   * Throws a descriptive Error when the series cannot be fitted (e.g. too short).
+   */
+  fit(y: Float64Array, ctx: FitContext, params: ModelParams): Fitted;
+}
