@@ -1,0 +1,20 @@
+/** `forecast validate [paths...]`: one line per problem, exit 1 when there is any error. */
+import path from 'node:path';
+import { validatePaths } from '../../spec/project.ts';
+import { formatText } from '../../spec/diagnostic.ts';
+
+export interface ValidateOptions {
+  readonly project: string;
+  readonly paths: readonly string[];
+}
+
+export async function validateCommand(options: ValidateOptions): Promise<number> {
+  const root = path.resolve(options.project);
+  const paths = options.paths.length > 0 ? options.paths.map((p) => path.resolve(p)) : [];
+  const diagnostics = await validatePaths(paths, { root });
+  for (const d of diagnostics) process.stdout.write(`${formatText(d)}\n`);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  process.stderr.write(errors === 0 && warnings === 0 ? 'all specs are valid\n' : `${errors} error(s), ${warnings} warning(s)\n`);
+  return errors > 0 ? 1 : 0;
+}

@@ -1,0 +1,46 @@
+/**
+ * Loading the @bsull/augurs WebAssembly modules in Node.
+ *
+ * Each augurs entry point (`@bsull/augurs/mstl`, `.../ets`, ...) is a wasm-bindgen module whose
+ * default `init()` fetches its `.wasm` file by URL. Node's `fetch` does not support `file://`
+ * URLs, so that path fails; instead we read the bytes from disk and instantiate synchronously
+ * with `initSync`. Synchronous loading also lets model families stay synchronous (`fit` is not
+ * async in the model contract).
+ *
+ * Memoisation: module-level state is per JavaScript realm, and every worker thread has its own
+ * realm, so "once per module instance" is "once per process or worker thread", which is exactly
+ * what a wasm instance needs (wasm memory cannot be shared between workers here).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as mstlModule from '@bsull/augurs/mstl';
+
+/** The initialised `@bsull/augurs/mstl` namespace (use its `MSTL` class). */
+export type MstlModule = typeof mstlModule;
+
+let mstlReady = false;
+
+/**
+ * Return the `@bsull/augurs/mstl` module, instantiating its wasm on first use.
+ * @throws Error naming the file when the `.wasm` next to the module cannot be read.
+ */
+export function loadMstl(): MstlModule {
+  if (!mstlReady) {
+    mstlModule.initSync({ module: readWasm('@bsull/augurs/mstl', 'mstl_bg.wasm') });
+    mstlReady = true;
+  }
+  return mstlModule;
+}
+
+/** Read the wasm file that wasm-bindgen emits next to the JS entry point `specifier`. */
+function readWasm(specifier: string, wasmFile: string): Uint8Array {
+  // Resolve through the package's `exports` map rather than a hard-coded node_modules path, so
+  // hoisting, workspaces and symlinked installs all work.
+  const wasmUrl = new URL(wasmFile, import.meta.resolve(specifier));
+  const path = fileURLToPath(wasmUrl);
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new Error(`Cannot read the augurs WebAssembly file ${path}: ${(err as Error).message}`);
+  }
+}
