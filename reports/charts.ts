@@ -7,8 +7,14 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { CandidateScore } from '../runtime/store/store.ts';
 import type { MarketReport } from './model.ts';
 
-/** The font the SVG names and the PNG rasteriser loads; they must agree or resvg drops the text. */
+/** The font the PNG rasteriser loads; the SVG must name it or resvg drops the text. */
 export const CHART_FONT = 'DejaVu Sans';
+
+/**
+ * The font-family the SVG asks for: DejaVu Sans first (what the PNG uses), then the closest common
+ * font by metrics, so a browser without DejaVu still shows the SVG in a similar sans-serif.
+ */
+export const CHART_FONT_STACK = `${CHART_FONT}, Verdana, sans-serif`;
 
 export const FORECAST_WIDTH = 720;
 export const FORECAST_HEIGHT = 300;
@@ -29,7 +35,7 @@ const BANDS = { b80: '80% interval', b95: '95% interval' } as const;
 
 /** Shared look; also keeps every chart's text in the one font the rasteriser has. */
 const CONFIG = {
-  font: CHART_FONT,
+  font: CHART_FONT_STACK,
   background: 'white',
   view: { stroke: null },
   axis: { labelColor: '#334155', titleColor: '#334155', gridColor: '#e2e8f0', domainColor: '#94a3b8', tickColor: '#94a3b8' },
@@ -39,8 +45,23 @@ const CONFIG = {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Axis labels with SI suffixes for big numbers, B rather than SI's G for billions; values below
+ * 1000 (rates, shares, percentages) keep plain digits because '~s' would write 0.05 as "50m".
+ */
+const SI_LABELS = "abs(datum.value) >= 1000 ? replace(format(datum.value, '~s'), 'G', 'B') : format(datum.value, '~r')";
+
 /** Vega-Lite parses `period` strings as UTC dates so the chart does not depend on the host time zone. */
 const PARSE_PERIOD = { parse: { period: "utc:'%Y-%m-%d'" } } as const;
+
+/**
+ * Tags a layer's rows with its legend entry. A field, not a `datum` encoding: the Vega-Lite schema
+ * allows no scale or legend on a datum. Bands and lines use different fields, or Vega-Lite merges
+ * their two legends into one.
+ */
+function seriesName(name: string, as: 'series' | 'band') {
+  return { calculate: JSON.stringify(name), as };
+}
 
 /** JSON has no NaN; null is what Vega-Lite treats as missing, and it survives a round trip. */
 function finiteOrNull(v: number): number | null {
@@ -94,18 +115,22 @@ export function forecastChart(m: MarketReport, opts: ForecastChartOptions = {}):
   // History is cut by date, not count, so it is right even when the series skips periods.
   const originMs = first ? utcMs(first.period) : lastActual ? utcMs(lastActual.period) + 7 * DAY_MS : 0;
   const cutoffMs = originMs - historyWeeks * 7 * DAY_MS;
-  const actuals = m.actuals
+  // One dataset for every layer: Vega-Lite parses a source shared by several layers twice (the
+  // second parse of an already-parsed date gives null), so layers share rows, not sources.
+  const rows: Record<string, string | number | boolean | null>[] = m.actuals
     .filter((a) => utcMs(a.period) >= cutoffMs)
-    .map((a) => ({ period: a.period, value: finiteOrNull(a.value) }));
-  const forecast = m.forecast.map((f) => ({
-    period: f.period,
-    mean: finiteOrNull(f.mean),
-    lower80: finiteOrNull(f.lower80),
-    upper80: finiteOrNull(f.upper80),
-    lower95: finiteOrNull(f.lower95),
-    upper95: finiteOrNull(f.upper95),
-  }));
-  const origin = first ? [{ period: first.period, label: `forecast from ${first.period}` }] : [];
+    .map((a) => ({ period: a.period, actual: finiteOrNull(a.value) }));
+  m.forecast.forEach((f, i) => {
+    rows.push({
+      period: f.period,
+      mean: finiteOrNull(f.mean),
+      lower80: finiteOrNull(f.lower80),
+      upper80: finiteOrNull(f.upper80),
+      lower95: finiteOrNull(f.lower95),
+      upper95: finiteOrNull(f.upper95),
+      ...(i === 0 ? { origin: `forecast from ${f.period}` } : {}),
+    });
+  });
 
   const x = {
     field: 'period',
@@ -113,14 +138,23 @@ export function forecastChart(m: MarketReport, opts: ForecastChartOptions = {}):
     scale: { type: 'utc' },
     axis: { title: null, format: '%b %Y', labelOverlap: true, tickCount: 12 },
   } as const;
-  const y = { type: 'quantitative', scale: { zero: false }, axis: { title: m.metric, format: '~s' } } as const;
+  const y = {
+    type: 'quantitative',
+    scale: { zero: false },
+    axis: { title: m.metric, format: '~s', labelExpr: SI_LABELS },
+  } as const;
   const strokeScale = {
     domain: [SERIES.actuals, SERIES.forecast],
     range: [COLORS.actuals, COLORS.forecast],
   };
-  const strokeLegend = { title: null, orient: 'top', direction: 'horizontal', symbolType: 'stroke', symbolStrokeWidth: 2 } as const;
+  // Placed by hand so the lines' legend comes before the bands' (Vega would order them by layer).
+  const strokeLegend = {
+    title: null, orient: 'none', legendX: 0, legendY: -26, direction: 'horizontal', symbolType: 'stroke', symbolStrokeWidth: 2,
+  } as const;
   const fillScale = { domain: [BANDS.b80, BANDS.b95], range: [COLORS.band80, COLORS.band95] };
-  const fillLegend = { title: null, orient: 'top', direction: 'horizontal', symbolType: 'square' } as const;
+  const fillLegend = {
+    title: null, orient: 'none', legendX: 230, legendY: -26, direction: 'horizontal', symbolType: 'square',
+  } as const;
 
   const model = m.chosen ? candidateLabel(m.chosen) : 'no model chosen';
   return {
@@ -128,6 +162,8 @@ export function forecastChart(m: MarketReport, opts: ForecastChartOptions = {}):
     title: {
       text: `${m.name}: ${m.metric} forecast`,
       subtitle: `${m.country} · model: ${model}`,
+      offset: 30, // room for the hand-placed legends between title and plot
+      limit: FORECAST_WIDTH - 24, // truncate long names: with autosize "fit" they would squeeze the plot
     },
     width: FORECAST_WIDTH,
     height: FORECAST_HEIGHT,
@@ -135,58 +171,59 @@ export function forecastChart(m: MarketReport, opts: ForecastChartOptions = {}):
     autosize: { type: 'fit', contains: 'padding' },
     padding: 8,
     config: CONFIG,
+    data: { values: rows, format: PARSE_PERIOD },
     layer: [
       {
         // Drawn first so the 80% band and the lines sit on top of it.
-        data: { values: forecast, format: PARSE_PERIOD },
+        transform: [seriesName(BANDS.b95, 'band')],
         mark: { type: 'area', opacity: 0.7, invalid: 'break-paths-filter-domains' },
         encoding: {
           x,
           y: { ...y, field: 'lower95' },
           y2: { field: 'upper95' },
-          fill: { datum: BANDS.b95, type: 'nominal', scale: fillScale, legend: fillLegend },
+          fill: { field: 'band', type: 'nominal', scale: fillScale, legend: fillLegend },
         },
       },
       {
-        data: { values: forecast, format: PARSE_PERIOD },
+        transform: [seriesName(BANDS.b80, 'band')],
         mark: { type: 'area', opacity: 0.8, invalid: 'break-paths-filter-domains' },
         encoding: {
           x,
           y: { ...y, field: 'lower80' },
           y2: { field: 'upper80' },
-          fill: { datum: BANDS.b80, type: 'nominal', scale: fillScale, legend: fillLegend },
+          fill: { field: 'band', type: 'nominal', scale: fillScale, legend: fillLegend },
         },
       },
       {
-        data: { values: actuals, format: PARSE_PERIOD },
+        transform: [seriesName(SERIES.actuals, 'series')],
         mark: { type: 'line', strokeWidth: 1.5, invalid: 'break-paths-filter-domains' },
         encoding: {
           x,
-          y: { ...y, field: 'value' },
-          stroke: { datum: SERIES.actuals, type: 'nominal', scale: strokeScale, legend: strokeLegend },
+          y: { ...y, field: 'actual' },
+          color: { field: 'series', type: 'nominal', scale: strokeScale, legend: strokeLegend },
         },
       },
       {
-        data: { values: forecast, format: PARSE_PERIOD },
+        transform: [seriesName(SERIES.forecast, 'series')],
         mark: { type: 'line', strokeWidth: 2, invalid: 'break-paths-filter-domains' },
         encoding: {
           x,
           y: { ...y, field: 'mean' },
-          stroke: { datum: SERIES.forecast, type: 'nominal', scale: strokeScale, legend: strokeLegend },
+          color: { field: 'series', type: 'nominal', scale: strokeScale, legend: strokeLegend },
         },
       },
       {
-        data: { values: origin, format: PARSE_PERIOD },
+        transform: [{ filter: 'isValid(datum.origin)' }],
         mark: { type: 'rule', color: COLORS.origin, strokeDash: [4, 3], strokeWidth: 1 },
         encoding: { x },
       },
       {
-        data: { values: origin, format: PARSE_PERIOD },
+        transform: [{ filter: 'isValid(datum.origin)' }],
         mark: { type: 'text', align: 'right', baseline: 'top', dx: -4, y: 4, fontSize: 10, color: COLORS.origin },
-        encoding: { x, text: { field: 'label' } },
+        encoding: { x, text: { field: 'origin' } },
       },
     ],
-  } as TopLevelSpec;
+  };
 }
 
 /** Bar height per candidate, so long leaderboards grow instead of squeezing. */
@@ -211,11 +248,18 @@ export function leaderboardChart(m: MarketReport): TopLevelSpec {
         role: isChosen(m, c) ? 'chosen' : 'candidate',
       };
     });
-  const metric = (m.candidates[0]?.metric ?? 'smape').toUpperCase().replace('SMAPE', 'sMAPE');
+  const raw = (m.candidates[0]?.metric ?? 'smape').toLowerCase();
+  const metric = raw === 'smape' ? 'sMAPE' : raw.toUpperCase();
+  // Percentage metrics say so; scale-dependent ones (MAE, RMSE) are in the series' own units.
+  const unit = raw === 'smape' || raw === 'mape' ? ' (%)' : '';
   const height = Math.max(1, rows.length) * LEADERBOARD_ROW + 70;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${m.name}: model leaderboard`, subtitle: `mean cross-validation ${metric} (%), lower is better` },
+    title: {
+      text: `${m.name}: model leaderboard`,
+      subtitle: `mean cross-validation ${metric}${unit}, lower is better`,
+      limit: LEADERBOARD_WIDTH - 24,
+    },
     width: LEADERBOARD_WIDTH,
     height,
     autosize: { type: 'fit', contains: 'padding' },
@@ -227,9 +271,9 @@ export function leaderboardChart(m: MarketReport): TopLevelSpec {
         field: 'candidate',
         type: 'nominal',
         sort: { field: 'error', op: 'min', order: 'ascending' },
-        axis: { title: null, labelLimit: 280 },
+        axis: { title: null, labelLimit: 360 },
       },
-      x: { field: 'error', type: 'quantitative', axis: { title: `${metric} (%)`, format: '~r' } },
+      x: { field: 'error', type: 'quantitative', axis: { title: `${metric}${unit}`, format: '~s', labelExpr: SI_LABELS } },
     },
     layer: [
       {
@@ -248,5 +292,5 @@ export function leaderboardChart(m: MarketReport): TopLevelSpec {
         encoding: { text: { field: 'error', type: 'quantitative', format: '.2f' } },
       },
     ],
-  } as TopLevelSpec;
+  };
 }

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { CHART_FONT } from './charts.ts';
+import { CHART_FONT, CHART_FONT_STACK } from './charts.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -21,7 +21,7 @@ export const FONT_FILES: readonly string[] = [
 
 /** Spec → SVG text. The spec's own config wins; the font default only fills a gap. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const { spec: vgSpec } = compile(spec, { config: { font: CHART_FONT } });
+  const { spec: vgSpec } = compile(spec, { config: { font: CHART_FONT_STACK } });
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none' });
   try {
     return await view.toSVG();

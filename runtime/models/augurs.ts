@@ -9,10 +9,13 @@
  *
  * Memoisation: module-level state is per JavaScript realm, and every worker thread has its own
  * realm, so "once per module instance" is "once per process or worker thread", which is exactly
- * what a wasm instance needs (wasm memory cannot be shared between workers here).
+ * what a wasm instance needs (wasm memory cannot be shared between workers here). If a loader
+ * ends up with two copies of this file (tsx can load a file both as ESM and as CommonJS), the
+ * second `initSync` is a no-op inside augurs, so the cost is one extra file read.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as mstlModule from '@bsull/augurs/mstl';
 
 /** The initialised `@bsull/augurs/mstl` namespace (use its `MSTL` class). */
@@ -35,9 +38,11 @@ export function loadMstl(): MstlModule {
 /** Read the wasm file that wasm-bindgen emits next to the JS entry point `specifier`. */
 function readWasm(specifier: string, wasmFile: string): Uint8Array {
   // Resolve through the package's `exports` map rather than a hard-coded node_modules path, so
-  // hoisting, workspaces and symlinked installs all work.
-  const wasmUrl = new URL(wasmFile, import.meta.resolve(specifier));
-  const path = fileURLToPath(wasmUrl);
+  // hoisting, workspaces and symlinked installs all work. createRequire rather than
+  // `import.meta.resolve`: when mocha loads tests through tsx's CommonJS path, `import.meta` is
+  // shimmed and has no `resolve`.
+  const entry = createRequire(import.meta.url).resolve(specifier);
+  const path = join(dirname(entry), wasmFile);
   try {
     return readFileSync(path);
   } catch (err) {

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { allFamilies, familyNames, getFamily } from '../../runtime/models/registry.ts';
+
+describe('model registry', () => {
+  it('lists snaive and mstl', () => {
+    assert.deepEqual(familyNames(), ['snaive', 'mstl']);
+  });
+
+  it('lists the same families by value', () => {
+    assert.deepEqual(
+      allFamilies().map((f) => f.name),
+      familyNames(),
+    );
+  });
+
+  it('returns families whose name matches the key and whose params schema is an object schema', () => {
+    for (const name of familyNames()) {
+      const family = getFamily(name);
+      assert.equal(family.name, name);
+      assert.ok(family.description.length > 0);
+      assert.equal(family.paramsSchema['type'], 'object');
+      assert.equal(family.paramsSchema['additionalProperties'], false);
+      assert.equal(typeof family.paramsSchema['properties'], 'object');
+    }
+  });
+
+  it('names the known families when the name is unknown', () => {
+    assert.throws(() => getFamily('arima'), /Unknown model family "arima"; known families: snaive, mstl/);
+  });
+});

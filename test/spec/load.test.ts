@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { locate, parseYaml, readYaml } from '../../runtime/spec/load.ts';
+import * as msg from '../../runtime/spec/messages.ts';
+import { assertDiagnostics, fixture } from './helpers.ts';
+
+describe('spec/load', () => {
+  it('keeps unquoted dates as strings (YAML 1.2 core schema)', () => {
+    const loaded = parseYaml('from: 2014-09-22\nbad: 2014-13-45\nn: 13\n', 'x.yaml');
+    assert.deepEqual(loaded.data, { from: '2014-09-22', bad: '2014-13-45', n: 13 });
+    assert.equal(loaded.syntaxOk, true);
+    assert.deepEqual(loaded.diagnostics, []);
+  });
+
+  it('reports a bad indentation with its line and column', async () => {
+    const loaded = await readYaml(fixture('invalid/markets/bad-indent.yaml'));
+    assert.equal(loaded.syntaxOk, false);
+    assertDiagnostics(loaded.diagnostics, [
+      {
+        line: 6,
+        col: 1,
+        endLine: 6,
+        endCol: 2,
+        rule: 'yaml/syntax',
+        severity: 'error',
+        message: msg.yamlSyntax('BAD_INDENT', 'All mapping items must start at the same column'),
+      },
+    ]);
+  });
+
+  it('points an unclosed quote at the opening quote, not at the end of the file', async () => {
+    const loaded = await readYaml(fixture('invalid/markets/unclosed-quote.yaml'));
+    assertDiagnostics(loaded.diagnostics, [
+      { line: 5, col: 9, endLine: 5, endCol: 10, rule: 'yaml/syntax', message: msg.unclosedQuote('"') },
+    ]);
+  });
+
+  it('reports a duplicate key on the second occurrence, with its JSON path, and keeps the data usable', async () => {
+    const loaded = await readYaml(fixture('invalid/markets/duplicate-key.yaml'));
+    assert.equal(loaded.syntaxOk, true);
+    assertDiagnostics(loaded.diagnostics, [
+      {
+        line: 14,
+        col: 3,
+        endLine: 14,
+        endCol: 10,
+        rule: 'yaml/duplicate-key',
+        path: '/spec/country',
+        message: msg.duplicateKey('country'),
+      },
+    ]);
+  });
+
+  it('reports a tab used as indentation', () => {
+    const loaded = parseYaml('a:\n\t- 1\n', 'tabs.yaml');
+    assertDiagnostics(loaded.diagnostics, [
+      { line: 2, col: 1, rule: 'yaml/syntax', message: msg.yamlSyntax('TAB_AS_INDENT', 'Tabs are not allowed as indentation') },
+    ]);
+  });
+
+  it('turns an unreadable file into a diagnostic', async () => {
+    const loaded = await readYaml(fixture('does-not-exist.yaml'));
+    assert.equal(loaded.syntaxOk, false);
+    assertDiagnostics(loaded.diagnostics, [{ line: 1, col: 1, rule: 'file/unreadable' }]);
+  });
+
+  it('treats an empty file as no data, without a syntax error', () => {
+    const loaded = parseYaml('# only a comment\n', 'empty.yaml');
+    assert.equal(loaded.data, undefined);
+    assert.equal(loaded.syntaxOk, true);
+  });
+
+  describe('locate', () => {
+    const text = [
+      '# comment', //                    line 1
+      'apiVersion: forecast/v1', //      line 2
+      'spec:', //                        line 3
+      '  series:', //                    line 4
+      '    key: svwiki', //              line 5
+      '  levels: [80, 95]', //           line 6
+      '  disruptions:', //               line 7
+      '    - from: 2014-09-22', //       line 8
+      '      to: 2014-09-28', //         line 9
+      '  empty:', //                     line 10
+      '',
+    ].join('\n');
+    const loaded = parseYaml(text, 'locate.yaml');
+
+    it('finds a value and its key', () => {
+      assert.deepEqual(locate(loaded, '/spec/series/key', 'value'), { line: 5, col: 10, endLine: 5, endCol: 16 });
+      assert.deepEqual(locate(loaded, '/spec/series/key', 'key'), { line: 5, col: 5, endLine: 5, endCol: 8 });
+    });
+
+    it('finds items of flow and block lists', () => {
+      assert.deepEqual(locate(loaded, '/spec/levels/1'), { line: 6, col: 16, endLine: 6, endCol: 18 });
+      assert.deepEqual(locate(loaded, '/spec/disruptions/0/to'), { line: 9, col: 11, endLine: 9, endCol: 21 });
+      // A list item has no key: its first key stands for it.
+      assert.deepEqual(locate(loaded, '/spec/disruptions/0', 'key'), { line: 8, col: 7, endLine: 8, endCol: 11 });
+    });
+
+    it('uses the first key for the root and the key for an empty value', () => {
+      assert.deepEqual(locate(loaded, '', 'key'), { line: 2, col: 1, endLine: 2, endCol: 11 });
+      assert.deepEqual(locate(loaded, '/spec/empty', 'value'), { line: 10, col: 3, endLine: 10, endCol: 8 });
+    });
+
+    it('falls back to the key of the deepest existing ancestor', () => {
+      assert.deepEqual(locate(loaded, '/spec/series/nope/deeper'), { line: 4, col: 3, endLine: 4, endCol: 9 });
+    });
+  });
+});
