@@ -7,7 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MarketFile, ProjectFile, WrittenMarketSpec, WrittenProjectSpec } from '../../schema/types.ts';
 import { checkMarket, checkProject, checkUniqueIds, type FamilyInfo } from './checks.ts';
-import { FILE_START, hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostic.ts';
+import { displayPath, FILE_START, hasErrors, makeDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostic.ts';
 import { locate, readYaml, type LoadedFile } from './load.ts';
 import * as msg from './messages.ts';
 import { normalizeMarket, normalizeProject, PROJECT_DEFAULTS, type Project } from './normalize.ts';
@@ -49,7 +49,7 @@ export async function loadProject(rootDir: string, opts: LoadOptions = {}): Prom
   const root = path.resolve(rootDir);
   const projectPath = path.join(root, PROJECT_FILE);
   if (!(await isFile(projectPath))) {
-    const d = makeDiagnostic(projectPath, FILE_START, 'file/missing', '', msg.missingProjectFile(root));
+    const d = makeDiagnostic(projectPath, FILE_START, 'file/missing', '', msg.missingProjectFile(displayPath(root)));
     return { project: null, diagnostics: [d] };
   }
   const projectFile = await checkProjectFile(projectPath);

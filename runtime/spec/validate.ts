@@ -225,7 +225,7 @@ function diagnose(loaded: LoadedFile, e: ErrorObject): Diagnostic {
     case 'discriminator': {
       const tag = String(p['tag']);
       const tagValue = p['tagValue'];
-      const variants = discriminatorValues(e.schema, e.parentSchema, tag);
+      const variants = discriminatorValues(e.parentSchema, tag);
       const pointer = p['error'] === 'mapping' ? `${e.instancePath}/${escapePointer(tag)}` : e.instancePath;
       return p['error'] === 'mapping'
         ? at(pointer, 'value', 'schema/enum', msg.unknownVariant(tag, tagValue, variants))
@@ -239,7 +239,8 @@ function diagnose(loaded: LoadedFile, e: ErrorObject): Diagnostic {
   }
 }
 
-function discriminatorValues(_schema: unknown, parentSchema: unknown, tag: string): string[] {
+/** The tag values the union's branches accept, for the message. */
+function discriminatorValues(parentSchema: unknown, tag: string): string[] {
   const branches = (parentSchema as { oneOf?: unknown[] } | undefined)?.oneOf ?? [];
   return branches.flatMap((b) => {
     const prop = (b as { properties?: Record<string, { const?: unknown; enum?: unknown[] }> }).properties?.[tag];

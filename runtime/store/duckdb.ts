@@ -113,7 +113,7 @@ async function createInstance(path: string): Promise<DuckDBInstance> {
     return await DuckDBInstance.create(path);
   } catch (err) {
     const msg = (err as Error).message;
-    if (/lock/i.test(msg)) {
+    if (/could not set lock/i.test(msg)) {
       throw new Error(`DuckDB store ${path} is in use by another process (only one process may open it at a time): ${msg}`);
     }
     throw new Error(`Cannot open DuckDB store ${path}: ${msg}`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { displayPath } from '../../runtime/spec/diagnostic.ts';
 import * as msg from '../../runtime/spec/messages.ts';
 import { MARKET_DEFAULTS } from '../../runtime/spec/normalize.ts';
 import { loadProject, sourceFile, validatePaths } from '../../runtime/spec/project.ts';
@@ -115,7 +116,7 @@ describe('spec/project', () => {
       const { project, diagnostics } = await loadProject(fixture('valid/markets'));
       assert.equal(project, null);
       assertDiagnostics(diagnostics, [
-        { line: 1, col: 1, rule: 'file/missing', message: msg.missingProjectFile(fixture('valid/markets').replace(/\/$/, '')) },
+        { line: 1, col: 1, rule: 'file/missing', message: msg.missingProjectFile(displayPath(fixture('valid/markets'))) },
       ]);
     });
 
