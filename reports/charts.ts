@@ -117,9 +117,14 @@ export function forecastChart(m: MarketReport, opts: ForecastChartOptions = {}):
   const cutoffMs = originMs - historyWeeks * 7 * DAY_MS;
   // One dataset for every layer: Vega-Lite parses a source shared by several layers twice (the
   // second parse of an already-parsed date gives null), so layers share rows, not sources.
-  const rows: Record<string, string | number | boolean | null>[] = m.actuals
-    .filter((a) => utcMs(a.period) >= cutoffMs)
-    .map((a) => ({ period: a.period, actual: finiteOrNull(a.value) }));
+  const present = (i: number) => Number.isFinite(m.actuals[i]?.value ?? Number.NaN);
+  const rows: Record<string, string | number | boolean | null>[] = [];
+  m.actuals.forEach((a, i) => {
+    if (utcMs(a.period) < cutoffMs) return;
+    // A value with gaps on both sides has no line segment: it is drawn as a dot or it vanishes.
+    const lone = present(i) && !present(i - 1) && !present(i + 1);
+    rows.push({ period: a.period, actual: finiteOrNull(a.value), ...(lone ? { lone } : {}) });
+  });
   m.forecast.forEach((f, i) => {
     rows.push({
       period: f.period,
@@ -202,6 +207,11 @@ export function forecastChart(m: MarketReport, opts: ForecastChartOptions = {}):
           y: { ...y, field: 'actual' },
           color: { field: 'series', type: 'nominal', scale: strokeScale, legend: strokeLegend },
         },
+      },
+      {
+        transform: [{ filter: 'datum.lone === true' }],
+        mark: { type: 'point', filled: true, size: 14, opacity: 1, color: COLORS.actuals },
+        encoding: { x, y: { ...y, field: 'actual' } },
       },
       {
         transform: [seriesName(SERIES.forecast, 'series')],

@@ -96,17 +96,22 @@ describe('reports/charts', () => {
 
   it('draws the forecast, bands and origin rule in the rendered SVG (not just the actuals)', async () => {
     const svg = await renderSvg(forecastChart(market));
-    // Layers 0-1 bands, 2 actuals, 3 mean, 4 rule, 5 label; each must have drawn something.
-    for (const layer of ['layer_0_marks', 'layer_1_marks', 'layer_2_marks', 'layer_3_marks']) {
+    // Layers: 0-1 bands, 2 actuals, 3 lone actuals, 4 mean, 5 rule, 6 label; each must draw something.
+    for (const layer of ['layer_0_marks', 'layer_1_marks', 'layer_2_marks', 'layer_3_marks', 'layer_4_marks']) {
       assert.match(layerGroup(svg, layer), /<path[^>]* d="M/, layer);
     }
-    assert.match(layerGroup(svg, 'layer_4_marks'), /<line|<path/);
+    assert.match(layerGroup(svg, 'layer_5_marks'), /<line|<path/);
     assert.match(svg, /forecast from 2016-01-04/);
     // The x axis spans history and forecast: the first forecast (2016) is inside the domain.
     assert.match(svg, /X-axis[^"]*from [A-Za-z]+ 2014 to [A-Za-z]+ 2016/);
     // The actuals gaps split the line into several subpaths.
     const actualsPath = /<path[^>]* d="([^"]+)"/.exec(layerGroup(svg, 'layer_2_marks'))?.[1] ?? '';
     assert.ok((actualsPath.match(/M/g) ?? []).length >= 3, 'gaps break the actuals line');
+  });
+
+  it('marks a value alone between two gaps so it is drawn as a dot', () => {
+    const lone = rows(forecastChart(market)).filter((r) => r.lone === true);
+    assert.deepEqual(lone.map((r) => r.period), [market.actuals[141]?.period]);
   });
 
   it('renders a failed market without data instead of throwing', async () => {

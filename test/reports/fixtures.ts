@@ -25,7 +25,8 @@ export function succeededMarket(o: MarketOptions): MarketReport {
   const base = o.base ?? 180_000_000;
   const start = '2013-01-07'; // a Monday
   const n = 156;
-  const gaps = new Set(o.gaps ?? [120, 121, 122, 140]);
+  // 141 sits alone between two gaps: it has no line segment and must still be drawn.
+  const gaps = new Set(o.gaps ?? [120, 121, 122, 140, 142]);
   const actuals = Array.from({ length: n }, (_, k) => ({
     period: isoWeek(start, k),
     value: gaps.has(k) ? Number.NaN : level(k, base),
@@ -60,7 +61,7 @@ export function succeededMarket(o: MarketOptions): MarketReport {
       { family: 'arima', params: { order: [2, 1, 1] }, metric: 'smape', meanError: null, foldErrors: [], error: 'fit failed: series too short for <order>' },
     ],
     findings: [
-      { severity: 'warning', code: 'missing-periods', message: '4 weekly periods are missing', period: isoWeek(start, 120) },
+      { severity: 'warning', code: 'missing-periods', message: '5 weekly periods are missing', period: isoWeek(start, 120) },
       { severity: 'info', code: 'level-shift', message: 'Level shift adjusted at 2014-09-22' },
     ],
   };

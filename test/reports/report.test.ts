@@ -121,7 +121,7 @@ describe('reports/report', () => {
     });
 
     it('shows QA findings and the forecast table', () => {
-      assert.ok(html.includes('missing-periods') && html.includes('4 weekly periods are missing'));
+      assert.ok(html.includes('missing-periods') && html.includes('5 weekly periods are missing'));
       assert.ok(html.includes('The source has no rows for &lt;jawiki&gt;'));
       const f = run.markets[0]!.forecast[25]!;
       for (const v of [f.mean, f.lower80, f.upper80, f.lower95, f.upper95]) assert.ok(html.includes(formatNumber(v)));
