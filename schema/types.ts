@@ -156,13 +156,13 @@ export interface WrittenForecastSettings {
    */
   horizon?: number;
   /**
-   * Central prediction interval levels, in percent (80 means the 10th to 90th percentile). Default: [80, 95].
+   * Central prediction interval levels, in percent (80 means the 10th to 90th percentile). The store keeps the 80% and 95% intervals, so these are the levels accepted for now. Default: [80, 95].
    *
    * @minItems 1
    *
-   * Items: One interval level in percent, strictly between 0 and 100.
+   * Items: One interval level in percent: 80 or 95.
    */
-  levels?: number[];
+  levels?: (80 | 95)[];
 }
 
 /**

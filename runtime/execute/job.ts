@@ -5,7 +5,6 @@
  * Runners are small and read their inputs from their dependencies' outcomes, so the same
  * runners can later be called from a worker pool or a queue.
  */
-import path from 'node:path';
 import type { Plan, Task } from '../plan/plan.ts';
 import { executeInline, errorMessage, type Outcomes, type Runners, type TaskOutcome } from './inline.ts';
 import type { CandidateScore, Finding, ForecastRow, MarketResult, RunStatus, Store } from '../store/store.ts';
@@ -16,7 +15,7 @@ import { checkInput } from '../adjust/qa.ts';
 import { prepareSeries, type PreparedSeries } from '../adjust/disruptions.ts';
 import { crossValidate, fitAndForecast } from '../evaluate/cv.ts';
 import { periodOf } from './frequency.ts';
-import type { Project, MarketSpec } from '../spec/project.ts';
+import { findSource, sourceFile, type Project, type MarketSpec } from '../spec/project.ts';
 import type { RunReport } from '../../reports/model.ts';
 import { writeRunReport } from '../../reports/report.ts';
 
@@ -56,10 +55,12 @@ export async function runJob(plan: Plan, ctx: JobContext, hooks: JobHooks = {}):
   const runners: Runners = {
     async ingest(task) {
       const market = marketOf(task);
-      const source = ctx.project.sources.find((s) => s.name === market.series.source)!;
-      const file = path.resolve(ctx.project.root, source.path.replaceAll('{key}', market.series.key));
+      // Refuse what the runtime cannot do yet instead of producing a wrong forecast.
+      if (market.workstream !== 'mature') throw new Error(notYetSupported('workstream', market.workstream, 'mature'));
+      if (market.series.frequency !== 'weekly') throw new Error(notYetSupported('series.frequency', market.series.frequency, 'weekly'));
+      const source = findSource(ctx.project, market.series.source)!;
       return readCsvSource({
-        path: file,
+        path: sourceFile(ctx.project, market),
         periodColumn: source.period.column,
         periodFormat: source.period.format,
         valueColumn: market.series.column,
@@ -218,4 +219,8 @@ export async function buildRunReport(ctx: Pick<JobContext, 'project' | 'store'>,
     status: run.status,
     markets,
   };
+}
+
+function notYetSupported(key: string, value: string, supported: string): string {
+  return `${key} "${value}" is not supported by this version of the runtime yet (only "${supported}"); the market is not forecast.`;
 }

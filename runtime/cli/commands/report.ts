@@ -1,6 +1,7 @@
 /** `forecast report <run-id|latest>`: render a stored run's report again. */
 import path from 'node:path';
 import { loadProject } from '../../spec/project.ts';
+import { allFamilies } from '../../models/registry.ts';
 import { formatText } from '../../spec/diagnostic.ts';
 import { openStore } from '../../store/open.ts';
 import { buildRunReport } from '../../execute/job.ts';
@@ -13,7 +14,7 @@ export interface ReportOptions {
 }
 
 export async function reportCommand(options: ReportOptions): Promise<number> {
-  const { project, diagnostics } = await loadProject(path.resolve(options.project));
+  const { project, diagnostics } = await loadProject(path.resolve(options.project), { families: allFamilies() });
   for (const d of diagnostics) process.stderr.write(`${formatText(d)}\n`);
   if (!project) throw new UserError('the specs have errors (listed above).');
   const store = await openStore(project);

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { loadProject } from '../../spec/project.ts';
+import { allFamilies } from '../../models/registry.ts';
 import { formatText } from '../../spec/diagnostic.ts';
 import { planRun, PlanError } from '../../plan/plan.ts';
 import { openStore } from '../../store/open.ts';
@@ -23,7 +24,7 @@ export function newRunId(now: Date = new Date()): string {
 
 export async function runCommand(options: RunOptions): Promise<number> {
   const started = performance.now();
-  const { project, diagnostics } = await loadProject(path.resolve(options.project));
+  const { project, diagnostics } = await loadProject(path.resolve(options.project), { families: allFamilies() });
   for (const d of diagnostics) process.stderr.write(`${formatText(d)}\n`);
   if (!project) throw new UserError('the specs have errors (listed above); nothing was run.');
 

@@ -1,6 +1,7 @@
 /** `forecast validate [paths...]`: one line per problem, exit 1 when there is any error. */
 import path from 'node:path';
 import { validatePaths } from '../../spec/project.ts';
+import { allFamilies } from '../../models/registry.ts';
 import { formatText } from '../../spec/diagnostic.ts';
 
 export interface ValidateOptions {
@@ -11,7 +12,7 @@ export interface ValidateOptions {
 export async function validateCommand(options: ValidateOptions): Promise<number> {
   const root = path.resolve(options.project);
   const paths = options.paths.length > 0 ? options.paths.map((p) => path.resolve(p)) : [];
-  const diagnostics = await validatePaths(paths, { root });
+  const diagnostics = await validatePaths(paths, { root, families: allFamilies() });
   for (const d of diagnostics) process.stdout.write(`${formatText(d)}\n`);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
