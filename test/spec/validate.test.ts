@@ -128,7 +128,7 @@ describe('spec/validate', () => {
     assertDiagnostics(ds, [{ line: 9, col: 24, rule: 'schema/type', path: '/spec/evaluation/metric', message: msg.wrongType(3, ['string']) }]);
   });
 
-  it('reports out-of-range numbers, duplicates and too-short lists at the value', () => {
+  it('reports out-of-range numbers, values outside an enum, duplicates and too-short lists at the value', () => {
     const ds = validateSchema(
       parseYaml(market('  forecast: {horizon: 0, levels: [80, 80, 100]}\n  models: []'), 'x.yaml'),
       'Market',
@@ -136,7 +136,7 @@ describe('spec/validate', () => {
     assertDiagnostics(ds, [
       { line: 9, col: 23, rule: 'schema/range', path: '/spec/forecast/horizon', message: msg.outOfRange(0, '>=', 1) },
       { line: 9, col: 39, rule: 'schema/unique', path: '/spec/forecast/levels/1', message: msg.duplicateItem(80, 0, 1) },
-      { line: 9, col: 43, rule: 'schema/range', path: '/spec/forecast/levels/2', message: msg.outOfRange(100, '<', 100) },
+      { line: 9, col: 43, rule: 'schema/enum', path: '/spec/forecast/levels/2', message: msg.notInEnum(100, [80, 95]) },
       { line: 10, col: 11, rule: 'schema/size', path: '/spec/models', message: msg.tooFewItems('models', 1) },
     ]);
   });
