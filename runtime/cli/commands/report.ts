@@ -1,4 +1,6 @@
 /** `forecast report <run-id|latest>`: render a stored run's report again. */
+import type { Command } from 'commander';
+import { projectDir } from '../options.ts';
 import path from 'node:path';
 import { loadProject } from '../../spec/project.ts';
 import { allFamilies } from '../../models/registry.ts';
@@ -36,4 +38,14 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+export function register(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('report')
+    .description('Render the HTML report of a stored run again')
+    .argument('<run>', 'a run id, or "latest" for the newest finished run')
+    .action(async (run: string, _opts: unknown, cmd: Command) => {
+      setExitCode(await reportCommand({ project: projectDir(cmd), run }));
+    });
 }

@@ -1,4 +1,6 @@
 /** `forecast run`: load and validate the specs, plan, execute against the store, report. */
+import type { Command } from 'commander';
+import { collect, projectDir } from '../options.ts';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { loadProject } from '../../spec/project.ts';
@@ -63,4 +65,15 @@ export async function runCommand(options: RunOptions): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+export function register(program: Command, setExitCode: (code: number) => void): void {
+  program
+    .command('run')
+    .description('Run the forecast for all markets, or the selected ones')
+    .option('-s, --select <selector>', 'select markets, e.g. market:sv (repeatable)', collect, [] as string[])
+    .option('-q, --quiet', 'print only the summary and errors')
+    .action(async (opts: { select: string[]; quiet?: boolean }, cmd: Command) => {
+      setExitCode(await runCommand({ project: projectDir(cmd), select: opts.select, quiet: opts.quiet === true }));
+    });
 }
