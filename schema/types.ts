@@ -7,24 +7,128 @@
  */
 
 /**
- * How the market is forecast: "mature" (enough history for statistical models), "new" (launch markets, analogues) or "custom" (hand-made). Only "mature" runs for now.
+ * Any spec file: a market (markets/<id>.yaml) or the project (forecast.yaml).
  */
-export type Workstream = "mature" | "new" | "custom";
+export type SpecFile = MarketFile | ProjectFile;
 /**
- * Spacing of the observations. Only "weekly" (ISO weeks, Monday first) runs for now.
+ * Free labels for grouping and selecting markets (e.g. a region). Default: [] (no tags).
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Tags".
+ *
+ * Items: One tag.
+ */
+export type Tags = string[];
+/**
+ * Spacing of the observations: "daily", "weekly" (ISO weeks, Monday first), "monthly", "quarterly" or "yearly". Only "weekly" runs for now. No default: required after merging.
  */
 export type Frequency = "daily" | "weekly" | "monthly" | "quarterly" | "yearly";
 /**
- * "interpolate" replaces the window's values by a straight line between its neighbours; "exclude" treats them as missing; "level_shift" marks a lasting change of level (e.g. a new way of counting), so history before the window is adjusted to the level after it.
+ * "interpolate" replaces the window's values by a straight line between its neighbours; "exclude" treats them as missing; "level_shift" marks a lasting change of level (e.g. a new way of counting), so history before the window is rescaled to the level after it. No default.
  */
 export type DisruptionAction = "interpolate" | "exclude" | "level_shift";
 /**
- * Error metric used to rank candidates (lower is better); "smape" is the symmetric mean absolute percentage error. Default: "smape".
+ * Known one-off events in the history and how to clean them before models see the data. Windows must not overlap. Default: [] (none).
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Disruptions".
  */
-export type EvaluationMetric = "smape";
+export type Disruptions = Disruption[];
+/**
+ * Market-specific holidays or events (beyond the country's holiday calendar) that models with event effects can use. Default: [] (none).
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Events".
+ */
+export type Events = MarketEvent[];
+/**
+ * "grid" tries every combination (uniform and loguniform bounds contribute their ends and midpoint); "random" draws `samples` parameter sets per candidate. Default: "grid".
+ */
+export type SearchStrategy = "grid" | "random";
+/**
+ * "expanding": each fold trains on all history before its cutoff; "sliding": on the last trainSize periods only. Default: "expanding".
+ */
+export type EvaluationWindow = "expanding" | "sliding";
+/**
+ * "none" forecasts with the single best candidate; "mean" or "median" combine the top candidates' forecasts. Default: "none".
+ */
+export type Ensemble = "none" | "mean" | "median";
+/**
+ * What the override does: uplift, add, replace, floor, cap or pin_model (see each). No default.
+ */
+export type OverrideType = "uplift" | "add" | "replace" | "floor" | "cap" | "pin_model";
+/**
+ * Business input applied to the forecast after the model: adjustments over a window of days. Each says why and who decided it. Overrides of the same type must not overlap. Default: [] (none).
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Overrides".
+ *
+ * Items: One override; its type decides what value means.
+ */
+export type Overrides = ((NumericOverride | PinModelOverride) & {
+  type: OverrideType;
+})[];
+/**
+ * What is checked: "yoy_change" (absolute change of the forecast's total against the same periods a year before, percent), "level_jump" (change from the last observation to the first forecast period, percent), "interval_width" (width of the 95% interval relative to the forecast, percent, at the last horizon step), "holdout_error" (the chosen model's holdout error, in the evaluation metric's unit), "negative" (share of forecast periods below zero, percent). No default.
+ */
+export type QcCheckName = "yoy_change" | "level_jump" | "interval_width" | "holdout_error" | "negative";
+/**
+ * "warn" reports a failed check; "error" also withholds the forecast. Default: "warn".
+ */
+export type QcSeverity = "warn" | "error";
+/**
+ * Checks of each new forecast before it is published; a failed check with severity "error" stops the market's forecast from being published. Default: [] (none).
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Qc".
+ */
+export type Qc = QcCheck[];
+/**
+ * How a new market borrows history from launched markets until it has its own: its launch date and either fixed proxy markets or a method that picks similar ones. No default: required with workstream "new".
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Proxies".
+ */
+export type Proxies = {
+  /**
+   * How proxies are chosen: "fixed" (listed under markets), "knn" or "cluster" (by similarity of features). No default.
+   */
+  method: "fixed" | "knn" | "cluster";
+} & (FixedProxies | SimilarProxies);
+/**
+ * How a custom market is forecast: by a module of the project, or by manual values from a CSV file or written inline. No default: required with workstream "custom".
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Custom".
+ */
+export type Custom = {
+  /**
+   * Where the forecast comes from: "module", "csv" or "inline". No default.
+   */
+  method: "module" | "csv" | "inline";
+} & (CustomModule | CustomCsv | CustomInline);
+/**
+ * How the market is forecast: "mature" (from its own history with statistical models), "new" (a launch market forecast from proxy markets; allows proxies) or "custom" (a module of the project or manual values; allows custom). Only "mature" runs for now. No default.
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Workstream".
+ */
+export type Workstream = "mature" | "new" | "custom";
+/**
+ * "csv" (comma-separated, header row first) or "parquet" (not read yet). No default.
+ */
+export type FileFormat = "csv" | "parquet";
+/**
+ * How periods are written: "isoweek" as ISO year and week (e.g. 2014W39), "date" as a day of the period, YYYY-MM-DD. No default.
+ */
+export type PeriodFormat = "isoweek" | "date";
+/**
+ * "forecast" refits the selected models on new data (re-tuning only markets whose selection is older than search.maxAgeDays); "tune" re-runs model selection for every market. Default: "forecast".
+ */
+export type ScheduleMode = "forecast" | "tune";
 
 /**
- * One market to forecast: its series, known disruptions, candidate models, evaluation and forecast settings. Lives in markets/<id>.yaml.
+ * One market to forecast: its series, known disruptions and events, candidate models, evaluation, forecast and business overrides. Lives in markets/<id>.yaml.
  */
 export interface MarketFile {
   /**
@@ -35,102 +139,193 @@ export interface MarketFile {
    * What this file declares. Always "Market" for files in the markets folder.
    */
   kind: "Market";
-  spec: WrittenMarketSpec;
+  /**
+   * The market itself, as written (defaults not yet applied). Its workstream decides which keys are allowed: proxies only with "new", custom only with "custom".
+   */
+  spec: (MatureMarketSpec | NewMarketSpec | CustomMarketSpec) & {
+    /**
+     * Stable identifier of the market, used in the store, report URLs and the CLI (market:<id>). Lowercase letters, digits, "-" and "_", starting with a letter or digit. Must equal the file name without .yaml. No default.
+     *
+     * This interface was referenced by `MarketFile`'s JSON-Schema
+     * via the `definition` "MarketId".
+     */
+    id: string;
+    /**
+     * Human-readable name shown in reports. No default.
+     *
+     * This interface was referenced by `MarketFile`'s JSON-Schema
+     * via the `definition` "MarketName".
+     */
+    name: string;
+    /**
+     * Country of the market as an ISO 3166-1 alpha-2 code in capitals (e.g. "SE"; the United Kingdom is "GB"); selects the holiday calendar. No default.
+     *
+     * This interface was referenced by `MarketFile`'s JSON-Schema
+     * via the `definition` "Country".
+     */
+    country: string;
+    workstream: Workstream;
+  };
 }
 /**
- * The market itself, as written (defaults not yet applied).
+ * A market with enough history for statistical models.
  */
-export interface WrittenMarketSpec {
+export interface MatureMarketSpec {
   /**
-   * Stable identifier of the market, used in the store, report URLs and the CLI. Lowercase letters, digits, '-' and '_', starting with a letter or digit. Must equal the file name without .yaml.
+   * Stable identifier of the market, used in the store, report URLs and the CLI (market:<id>). Lowercase letters, digits, "-" and "_", starting with a letter or digit. Must equal the file name without .yaml. No default.
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "MarketId".
    */
   id: string;
   /**
-   * Human-readable name shown in reports.
+   * Human-readable name shown in reports. No default.
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "MarketName".
    */
   name: string;
   /**
-   * Country of the market as an ISO 3166-1 alpha-2 code in capitals; selects the holiday calendar.
+   * Country of the market as an ISO 3166-1 alpha-2 code in capitals (e.g. "SE"; the United Kingdom is "GB"); selects the holiday calendar. No default.
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "Country".
    */
   country: string;
   /**
-   * Free labels for grouping and selecting markets (e.g. a region). Default: no tags.
+   * Name of a preset declared under spec.presets in forecast.yaml whose settings this market starts from. The market file wins over the preset, the preset over spec.defaults, and those over the built-in defaults; mappings merge key by key, lists are replaced whole. Default: no preset.
    *
-   * Items: One tag.
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "Extends".
    */
-  tags?: string[];
-  workstream: Workstream;
-  series: SeriesSpec;
+  extends?: string;
+  tags?: Tags;
+  series?: WrittenSeries;
+  disruptions?: Disruptions;
+  events?: Events;
   /**
-   * Known one-off events in the history and how to treat them before fitting models. Default: none.
-   */
-  disruptions?: Disruption[];
-  /**
-   * Candidate models compared by cross-validation; the best one makes the forecast. Default: [{family: snaive}, {family: mstl}].
+   * Candidate models compared by cross-validation: "auto" (the families suited to the series' frequency: snaive and mstl for weekly data) or a list of candidates. Default: "auto".
    *
-   * @minItems 1
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "Models".
    */
-  models?: WrittenModelCandidate[];
+  models?: "auto" | WrittenModelCandidate[];
+  search?: WrittenSearch;
   evaluation?: WrittenEvaluation;
   forecast?: WrittenForecastSettings;
+  overrides?: Overrides;
+  qc?: Qc;
+  /**
+   * "mature": forecast from the market's own history with the candidate models. Other workstreams: "new" (launch markets forecast from proxies) and "custom" (a module or manual values). No default.
+   */
+  workstream: "mature";
 }
 /**
- * Where the market's observed series comes from and what it measures.
+ * Where the market's observed series comes from and what it measures. Each key may come from a preset or spec.defaults; after merging, metric, frequency, source, key and column must all be set.
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Series".
  */
-export interface SeriesSpec {
+export interface WrittenSeries {
   /**
-   * Name of the measured quantity, shown in reports (e.g. "pageviews").
+   * Name of the measured quantity, shown in reports and axis titles (e.g. "pageviews"). No default: required after merging.
    */
-  metric: string;
-  frequency: Frequency;
+  metric?: string;
+  frequency?: Frequency;
   /**
-   * Name of a source declared under spec.sources in forecast.yaml.
+   * Name of a source declared under spec.sources in forecast.yaml. No default: required after merging.
    */
-  source: string;
+  source?: string;
   /**
-   * Replaces {key} in the source's path to find this market's data (e.g. "svwiki").
+   * Replaces {key} in the source's path or query to find this market's data (e.g. "svwiki"). No default: required after merging.
    */
-  key: string;
+  key?: string;
   /**
-   * Name of the column in the source that holds the values.
+   * Name of the column in the source that holds the values. No default: required after merging.
    */
-  column: string;
+  column?: string;
+  /**
+   * First day of history to use, YYYY-MM-DD; earlier observations are ignored (e.g. before a change of definition). Default: null (all history).
+   */
+  start?: string | null;
 }
 /**
- * One window of periods (both ends included) that is not representative of the market's normal behaviour.
+ * One window of days (both ends included) that is not representative of the market's normal behaviour.
  */
 export interface Disruption {
   /**
-   * First day of the window, YYYY-MM-DD (included).
+   * First day of the window, YYYY-MM-DD (included). No default.
    */
   from: string;
   /**
-   * Last day of the window, YYYY-MM-DD (included); not before "from".
+   * Last day of the window, YYYY-MM-DD (included); on or after "from". No default.
    */
   to: string;
   action: DisruptionAction;
   /**
-   * Why the window is special; shown in reports so readers can judge the adjustment.
+   * Why the window is special; shown in reports so readers can judge the adjustment. No default.
    */
   reason: string;
 }
 /**
- * One candidate: a model family and its parameters.
+ * One recurring or one-off event and the days around it that it affects.
  */
-export interface WrittenModelCandidate {
+export interface MarketEvent {
   /**
-   * Name of a model family (e.g. "snaive", "mstl").
+   * Name of the event, unique within the market (e.g. "Black Friday"). No default.
    */
-  family: string;
+  name: string;
   /**
-   * Parameters of the family; each family documents its own. Default: {} (the family's defaults).
+   * Days on which the event happens, YYYY-MM-DD, past and future. No default.
+   *
+   * @minItems 1
+   *
+   * Items: One day of the event, YYYY-MM-DD.
    */
-  params?: {
-    [k: string]: unknown | undefined;
-  };
+  dates: string[];
+  /**
+   * Days before each date that the event already affects. Unit: days. Default: 0.
+   */
+  before?: number;
+  /**
+   * Days after each date that the event still affects. Unit: days. Default: 0.
+   */
+  after?: number;
 }
 /**
- * Rolling-origin cross-validation used to compare candidates. Every field has a default.
+ * How parameter sets are drawn from the candidates' search spaces, and the limits of tuning. Every key has a default.
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Search".
+ */
+export interface WrittenSearch {
+  strategy?: SearchStrategy;
+  /**
+   * Parameter sets drawn per candidate with strategy "random". Unit: parameter sets. Default: 20.
+   */
+  samples?: number;
+  /**
+   * Seed of the random draws, so a run can be repeated exactly. Unit: none (an integer). Default: 1.
+   */
+  seed?: number;
+  /**
+   * Most model fits per market and run (parameter sets x folds); the search stops drawing when it is spent. Unit: model fits. Default: null (no limit).
+   */
+  budget?: number | null;
+  /**
+   * Scheduled runs re-tune a market whose last model selection is older than this; younger selections are refitted on the new data. Unit: days. Default: 7.
+   */
+  maxAgeDays?: number;
+  /**
+   * Time limit of one tuning task; a candidate that exceeds it is scored as failed. Unit: seconds. Default: 600.
+   */
+  taskTimeoutSeconds?: number;
+}
+/**
+ * Rolling-origin cross-validation that ranks the candidates, and the final holdout check of the best ones. Every key has a default. The history must hold at least holdout + (folds - 1) x step + horizon + gap + the minimum training length (two seasonal periods, e.g. 104 weeks).
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Evaluation".
  */
 export interface WrittenEvaluation {
   /**
@@ -138,17 +333,45 @@ export interface WrittenEvaluation {
    */
   horizon?: number;
   /**
-   * Number of cutoffs (folds). Default: 4.
+   * Number of cutoffs (folds). Unit: folds. Default: 3.
    */
   folds?: number;
   /**
-   * Periods between consecutive cutoffs. Unit: periods of the series' frequency. Default: 13.
+   * Periods between consecutive cutoffs. Unit: periods. Default: 13.
    */
   step?: number;
-  metric?: EvaluationMetric;
+  /**
+   * Periods skipped between each cutoff and the first scored period (data that would not yet be available when forecasting). Unit: periods. Default: 0.
+   */
+  gap?: number;
+  window?: EvaluationWindow;
+  /**
+   * Periods of training data per fold with window "sliding" (null: the minimum training length, two seasonal periods). Not used with "expanding". Unit: periods. Default: null.
+   */
+  trainSize?: number | null;
+  /**
+   * Last periods of history kept out of tuning and used to re-check the top candidates (0 disables it). Unit: periods. Default: 13.
+   */
+  holdout?: number;
+  /**
+   * Error metric that ranks candidates (lower is better): "mae", "rmse", "mape", "smape" (symmetric MAPE, percent), "mase" (scaled by the seasonal naive error) or "mase@<period>" (scaled with that period). Default: "smape".
+   */
+  metric?: string;
+  /**
+   * Weight of each horizon step in the metric: "uniform" (all equal), "linear" (the first step counts most, falling to 1/horizon), or a list of horizon non-negative numbers. Default: "uniform".
+   */
+  weights?: "uniform" | "linear" | number[];
+  /**
+   * How many of the best candidates by CV error are re-checked on the holdout (and combined when ensemble is not "none"). Unit: candidates. Default: 3.
+   */
+  top?: number;
+  ensemble?: Ensemble;
 }
 /**
- * What the final forecast covers. Every field has a default.
+ * What the final forecast covers. Every key has a default.
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Forecast".
  */
 export interface WrittenForecastSettings {
   /**
@@ -156,26 +379,425 @@ export interface WrittenForecastSettings {
    */
   horizon?: number;
   /**
-   * Central prediction interval levels, in percent (80 means the 10th to 90th percentile). The store keeps the 80% and 95% intervals, so these are the levels accepted for now. Default: [80, 95].
+   * Central prediction interval levels (80 means the 10th to 90th percentile). The store keeps the 80% and 95% intervals, so those are the levels accepted for now. Unit: percent. Default: [80, 95].
    *
    * @minItems 1
    *
-   * Items: One interval level in percent: 80 or 95.
+   * Items: One interval level: 80 or 95. Unit: percent.
    */
   levels?: (80 | 95)[];
 }
-
 /**
- * File format. Only "csv" (comma-separated, header row first) for now.
+ * An override with a number as its value.
  */
-export type SourceFormat = "csv";
+export interface NumericOverride {
+  /**
+   * "uplift" multiplies the forecast by (1 + value/100); "add" adds value per period; "replace" sets the forecast to value; "floor" and "cap" keep it at least / at most value. No default.
+   */
+  type: "uplift" | "add" | "replace" | "floor" | "cap";
+  /**
+   * First day of the window, YYYY-MM-DD (included). No default.
+   */
+  from: string;
+  /**
+   * Last day of the window, YYYY-MM-DD (included); on or after "from". No default.
+   */
+  to: string;
+  /**
+   * For "uplift" a change in percent (e.g. 10 for +10%, -5 for -5%); otherwise an amount in the series' metric per period. Unit: percent (uplift) or metric per period. No default.
+   */
+  value: number;
+  /**
+   * Why the forecast is changed; shown in reports next to the adjustment. No default.
+   */
+  reason: string;
+  /**
+   * Who decided the override and answers for it (a person or team, e.g. an e-mail address). No default.
+   */
+  owner: string;
+}
 /**
- * How periods are written: "isoweek" as ISO year and week (e.g. 2014W39), "date" as the period's first day, YYYY-MM-DD.
+ * Forecast the window with a given model family instead of the selected one.
  */
-export type PeriodFormat = "isoweek" | "date";
-
+export interface PinModelOverride {
+  /**
+   * "pin_model": use the family named by value for the whole forecast while the window lasts. No default.
+   */
+  type: "pin_model";
+  /**
+   * First day of the window, YYYY-MM-DD (included). No default.
+   */
+  from: string;
+  /**
+   * Last day of the window, YYYY-MM-DD (included); on or after "from". No default.
+   */
+  to: string;
+  /**
+   * Name of a model family among the market's candidates (e.g. "snaive"). No default.
+   */
+  value: string;
+  /**
+   * Why the model is pinned; shown in reports. No default.
+   */
+  reason: string;
+  /**
+   * Who decided the override and answers for it. No default.
+   */
+  owner: string;
+}
 /**
- * Project-wide settings: data sources, store, output and where the market files are. Lives in forecast.yaml at the project root.
+ * One check with its threshold.
+ */
+export interface QcCheck {
+  check: QcCheckName;
+  /**
+   * The check fails when the measured value exceeds this. Unit: the check's (see check). No default.
+   */
+  threshold: number;
+  severity?: QcSeverity;
+}
+/**
+ * A launch market, forecast from proxy markets until it has history of its own.
+ */
+export interface NewMarketSpec {
+  /**
+   * Stable identifier of the market, used in the store, report URLs and the CLI (market:<id>). Lowercase letters, digits, "-" and "_", starting with a letter or digit. Must equal the file name without .yaml. No default.
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "MarketId".
+   */
+  id: string;
+  /**
+   * Human-readable name shown in reports. No default.
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "MarketName".
+   */
+  name: string;
+  /**
+   * Country of the market as an ISO 3166-1 alpha-2 code in capitals (e.g. "SE"; the United Kingdom is "GB"); selects the holiday calendar. No default.
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "Country".
+   */
+  country: string;
+  /**
+   * Name of a preset declared under spec.presets in forecast.yaml whose settings this market starts from. The market file wins over the preset, the preset over spec.defaults, and those over the built-in defaults; mappings merge key by key, lists are replaced whole. Default: no preset.
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "Extends".
+   */
+  extends?: string;
+  tags?: Tags;
+  series?: WrittenSeries;
+  disruptions?: Disruptions;
+  events?: Events;
+  /**
+   * Candidate models compared by cross-validation: "auto" (the families suited to the series' frequency: snaive and mstl for weekly data) or a list of candidates. Default: "auto".
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "Models".
+   */
+  models?: "auto" | WrittenModelCandidate[];
+  search?: WrittenSearch;
+  evaluation?: WrittenEvaluation;
+  forecast?: WrittenForecastSettings;
+  overrides?: Overrides;
+  qc?: Qc;
+  /**
+   * "new": a launch market forecast from proxy markets (see proxies). Not run yet. No default.
+   */
+  workstream: "new";
+  proxies: Proxies;
+}
+/**
+ * Named proxy markets, optionally weighted.
+ */
+export interface FixedProxies {
+  /**
+   * "fixed": use the markets listed under markets. No default.
+   */
+  method: "fixed";
+  /**
+   * Launch day of the new market, YYYY-MM-DD. No default.
+   */
+  launch: string;
+  /**
+   * Launched markets whose launch curves stand in for this one. No default.
+   *
+   * @minItems 1
+   */
+  markets: ProxyMarket[];
+}
+/**
+ * One proxy market.
+ */
+export interface ProxyMarket {
+  /**
+   * Id of an existing, launched market (not this one). No default.
+   */
+  market: string;
+  /**
+   * Relative weight of this proxy. Unit: none (relative). Default: 1 (equal weights).
+   */
+  weight?: number;
+}
+/**
+ * Proxy markets picked by similarity of their features.
+ */
+export interface SimilarProxies {
+  /**
+   * "knn": the k launched markets nearest in features; "cluster": the launched markets in the same cluster of k clusters. No default.
+   */
+  method: "knn" | "cluster";
+  /**
+   * Launch day of the new market, YYYY-MM-DD. No default.
+   */
+  launch: string;
+  /**
+   * Neighbours (knn) or clusters (cluster). Unit: markets or clusters. Default: 3.
+   */
+  k?: number;
+  /**
+   * Columns of the project's features source compared between markets. No default.
+   *
+   * @minItems 1
+   *
+   * Items: A feature column.
+   */
+  features: string[];
+  /**
+   * Markets the method may pick from. Default: [] (every launched market).
+   *
+   * Items: A market id.
+   */
+  candidates?: string[];
+  /**
+   * Markets the method never picks. Default: [] (none).
+   *
+   * Items: A market id.
+   */
+  exclude?: string[];
+}
+/**
+ * A market forecast by a project module or by manual values.
+ */
+export interface CustomMarketSpec {
+  /**
+   * Stable identifier of the market, used in the store, report URLs and the CLI (market:<id>). Lowercase letters, digits, "-" and "_", starting with a letter or digit. Must equal the file name without .yaml. No default.
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "MarketId".
+   */
+  id: string;
+  /**
+   * Human-readable name shown in reports. No default.
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "MarketName".
+   */
+  name: string;
+  /**
+   * Country of the market as an ISO 3166-1 alpha-2 code in capitals (e.g. "SE"; the United Kingdom is "GB"); selects the holiday calendar. No default.
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "Country".
+   */
+  country: string;
+  /**
+   * Name of a preset declared under spec.presets in forecast.yaml whose settings this market starts from. The market file wins over the preset, the preset over spec.defaults, and those over the built-in defaults; mappings merge key by key, lists are replaced whole. Default: no preset.
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "Extends".
+   */
+  extends?: string;
+  tags?: Tags;
+  series?: WrittenSeries;
+  disruptions?: Disruptions;
+  events?: Events;
+  /**
+   * Candidate models compared by cross-validation: "auto" (the families suited to the series' frequency: snaive and mstl for weekly data) or a list of candidates. Default: "auto".
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "Models".
+   */
+  models?: "auto" | WrittenModelCandidate[];
+  search?: WrittenSearch;
+  evaluation?: WrittenEvaluation;
+  forecast?: WrittenForecastSettings;
+  overrides?: Overrides;
+  qc?: Qc;
+  /**
+   * "custom": forecast by a module of the project or manual values (see custom). Not run yet. No default.
+   */
+  workstream: "custom";
+  custom: Custom;
+}
+/**
+ * A model family in a module of the project.
+ */
+export interface CustomModule {
+  /**
+   * "module": forecast with the model family the module exports. No default.
+   */
+  method: "module";
+  /**
+   * Path of a JavaScript or TypeScript module, relative to the project root, whose default export is a model family (name, description, paramsSchema, fit). No default.
+   */
+  module: string;
+  params?: WrittenParams;
+  /**
+   * Whether a person must approve each forecast before it is published. Default: true.
+   */
+  review?: boolean;
+}
+/**
+ * Parameters of the family; each family documents its own. A plain value (number, string, boolean, list) is fixed; a mapping is a search space with exactly one of choice, uniform, loguniform or int. Default: {} (the family's defaults).
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "Params".
+ */
+export interface WrittenParams {
+  /**
+   * One parameter: a fixed value, or a search space (a mapping with exactly one of choice, uniform, loguniform, int).
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "ParamValue".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown | undefined;
+      }
+    | undefined;
+}
+/**
+ * Manual values from a CSV file.
+ */
+export interface CustomCsv {
+  /**
+   * "csv": read the forecast from a CSV file with the columns period (YYYY-MM-DD) and value. No default.
+   */
+  method: "csv";
+  /**
+   * CSV file relative to the project root. No default.
+   */
+  path: string;
+  /**
+   * Whether a person must approve each forecast before it is published. Default: true.
+   */
+  review?: boolean;
+}
+/**
+ * Manual values written in the market file.
+ */
+export interface CustomInline {
+  /**
+   * "inline": the forecast is the values listed here. No default.
+   */
+  method: "inline";
+  /**
+   * The forecast, one value per period. No default.
+   *
+   * @minItems 1
+   */
+  values: ManualValue[];
+  /**
+   * Whether a person must approve each forecast before it is published. Default: true.
+   */
+  review?: boolean;
+}
+/**
+ * One period's value.
+ */
+export interface ManualValue {
+  /**
+   * First day of the period, YYYY-MM-DD. No default.
+   */
+  period: string;
+  /**
+   * The forecast for the period. Unit: the series' metric. No default.
+   */
+  value: number;
+}
+/**
+ * One candidate: a model family and its parameters (fixed values or search spaces).
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "ModelCandidate".
+ */
+export interface WrittenModelCandidate {
+  /**
+   * Name of a model family (e.g. "snaive", "mstl"). No default.
+   */
+  family: string;
+  params?: WrittenParams;
+}
+/**
+ * Values the search may try for one parameter. Write exactly one key.
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "SearchSpace".
+ */
+export interface SearchSpace {
+  /**
+   * One of these values, e.g. {choice: [[52], [4, 52]]}. No default.
+   *
+   * @minItems 1
+   */
+  choice?: unknown[];
+  /**
+   * A real number drawn uniformly from [a, b], written [a, b] with a < b; grid search uses a, the midpoint and b. Unit: the parameter's. No default.
+   *
+   * @minItems 2
+   * @maxItems 2
+   *
+   * Items: A bound.
+   */
+  uniform?: number[];
+  /**
+   * A positive real number drawn uniformly on a log scale from [a, b], with 0 < a < b (for scales and rates); grid search uses a, the geometric midpoint and b. Unit: the parameter's. No default.
+   *
+   * @minItems 2
+   * @maxItems 2
+   *
+   * Items: A bound.
+   */
+  loguniform?: number[];
+  /**
+   * An integer from a to b (both included), written [a, b] with a < b. Unit: the parameter's. No default.
+   *
+   * @minItems 2
+   * @maxItems 2
+   *
+   * Items: A bound.
+   */
+  int?: number[];
+}
+/**
+ * Settings shared by markets, as spec.defaults (applied to every market) or as one preset (applied to the markets that extend it). The keys mean what they mean in a market file; the market file wins over its preset, the preset over spec.defaults. Default: {} (the built-in defaults only).
+ *
+ * This interface was referenced by `MarketFile`'s JSON-Schema
+ * via the `definition` "MarketSettings".
+ */
+export interface MarketSettings {
+  tags?: Tags;
+  series?: WrittenSeries;
+  disruptions?: Disruptions;
+  events?: Events;
+  /**
+   * Candidate models compared by cross-validation: "auto" (the families suited to the series' frequency: snaive and mstl for weekly data) or a list of candidates. Default: "auto".
+   *
+   * This interface was referenced by `MarketFile`'s JSON-Schema
+   * via the `definition` "Models".
+   */
+  models?: "auto" | WrittenModelCandidate[];
+  search?: WrittenSearch;
+  evaluation?: WrittenEvaluation;
+  forecast?: WrittenForecastSettings;
+  qc?: Qc;
+}
+/**
+ * Project-wide settings: store, data sources, defaults and presets for markets, schedules and report delivery. Lives in forecast.yaml at the project root.
  */
 export interface ProjectFile {
   /**
@@ -193,7 +815,7 @@ export interface ProjectFile {
  */
 export interface WrittenProjectSpec {
   /**
-   * Human-readable name of the project, shown in reports.
+   * Human-readable name of the project, shown in reports. No default.
    */
   name: string;
   store?: WrittenStore;
@@ -201,8 +823,28 @@ export interface WrittenProjectSpec {
    * Data sources that markets read their series from. At least one.
    *
    * @minItems 1
+   *
+   * Items: One source: one file per market (CSV or Parquet) or a SQL query, with a period column and value columns. Its format decides the other keys.
    */
-  sources: SourceSpec[];
+  sources: ((FileSource | SqlSource) & {
+    /**
+     * Kind of source: "csv" or "parquet" files, or a "sql" query. No default.
+     */
+    format: "csv" | "parquet" | "sql";
+  })[];
+  features?: WrittenFeatures;
+  defaults?: MarketSettings;
+  /**
+   * Named groups of settings; a market adopts one with "extends: <name>". Default: {} (none).
+   */
+  presets?: {
+    [k: string]: MarketSettings | undefined;
+  };
+  /**
+   * When runs start on their own (read by the scheduler). Default: [] (manual runs only).
+   */
+  schedules?: Schedule[];
+  report?: WrittenReport;
   output?: WrittenOutput;
   /**
    * Folder of market files (one <id>.yaml per market), relative to the project root. Default: markets.
@@ -210,10 +852,11 @@ export interface WrittenProjectSpec {
   markets?: string;
 }
 /**
- * Where actuals, runs and forecasts are kept. Default: embedded at .forecast/forecast.duckdb.
+ * Where actuals, runs and forecasts are kept: exactly one of embedded or bigquery. Default: embedded at .forecast/forecast.duckdb.
  */
 export interface WrittenStore {
-  embedded: WrittenEmbeddedStore;
+  embedded?: WrittenEmbeddedStore;
+  bigquery?: WrittenBigQueryStore;
 }
 /**
  * An embedded DuckDB database file.
@@ -225,32 +868,148 @@ export interface WrittenEmbeddedStore {
   path?: string;
 }
 /**
- * One source: a family of files, one per market, with a period column and value columns.
+ * A BigQuery dataset (credentials come from the environment, never from this file). Not implemented yet.
  */
-export interface SourceSpec {
+export interface WrittenBigQueryStore {
   /**
-   * Name that markets use in series.source; unique within the project. Lowercase letters, digits, '-' and '_'.
+   * Google Cloud project id. No default.
+   */
+  project: string;
+  /**
+   * Dataset that holds the tables. No default.
+   */
+  dataset: string;
+  /**
+   * Dataset location (e.g. "EU", "US", "europe-west1"). Default: "EU".
+   */
+  location?: string;
+}
+/**
+ * A family of files, one per market.
+ */
+export interface FileSource {
+  /**
+   * Name that markets use in series.source; unique within the project. Lowercase letters, digits, "-" and "_". No default.
+   *
+   * This interface was referenced by `ProjectFile`'s JSON-Schema
+   * via the `definition` "SourceName".
    */
   name: string;
-  format: SourceFormat;
+  format: FileFormat;
   /**
-   * File path relative to the project root; {key} is replaced by the market's series.key (e.g. data/{key}.csv).
+   * File path relative to the project root; {key} is replaced by the market's series.key (e.g. data/{key}.csv). No default.
    */
   path: string;
   period: PeriodSpec;
 }
 /**
  * The column that names each row's period and how it is written.
+ *
+ * This interface was referenced by `ProjectFile`'s JSON-Schema
+ * via the `definition` "PeriodSpec".
  */
 export interface PeriodSpec {
   /**
-   * Name of the column holding the period label.
+   * Name of the column holding the period label. No default.
    */
   column: string;
   format: PeriodFormat;
 }
 /**
- * Where reports are written. Every field has a default.
+ * A SQL query run against the store. Not read yet.
+ */
+export interface SqlSource {
+  /**
+   * Name that markets use in series.source; unique within the project. Lowercase letters, digits, "-" and "_". No default.
+   *
+   * This interface was referenced by `ProjectFile`'s JSON-Schema
+   * via the `definition` "SourceName".
+   */
+  name: string;
+  /**
+   * "sql": the rows come from query. No default.
+   */
+  format: "sql";
+  /**
+   * SELECT statement returning the period column and the value columns; {key} is replaced by the market's series.key. No default.
+   */
+  query: string;
+  period: PeriodSpec;
+}
+/**
+ * External features of the markets (e.g. population, GDP per head, launch year): a CSV file with one row per market, used by proxies with method knn or cluster to find similar markets. Default: none.
+ */
+export interface WrittenFeatures {
+  /**
+   * CSV file relative to the project root, with a header row, a column of market ids and one numeric column per feature. No default.
+   */
+  path: string;
+  /**
+   * Column holding the market id. Default: "market".
+   */
+  market?: string;
+}
+/**
+ * One recurring run.
+ */
+export interface Schedule {
+  /**
+   * Name of the schedule, unique within the project. No default.
+   */
+  name: string;
+  /**
+   * When to run, as a five-field cron expression: minute hour day-of-month month day-of-week (e.g. "0 6 * * 1" for Mondays at 06:00). No default.
+   */
+  cron: string;
+  /**
+   * IANA time zone the cron expression is read in (e.g. "Europe/Stockholm"). Default: "UTC".
+   */
+  timeZone?: string;
+  mode?: ScheduleMode;
+}
+/**
+ * Who receives the report of each run, and how it is sent. Default: nobody.
+ */
+export interface WrittenReport {
+  /**
+   * E-mail addresses the report is sent to. Default: [] (not sent).
+   *
+   * Items: One e-mail address.
+   */
+  recipients?: string[];
+  smtp?: WrittenSmtp;
+}
+/**
+ * The mail server. Secrets are never written here: userEnv and passwordEnv name environment variables. Required when there are recipients.
+ */
+export interface WrittenSmtp {
+  /**
+   * Host name of the SMTP server. No default.
+   */
+  host: string;
+  /**
+   * TCP port of the SMTP server. Unit: port number. Default: 587.
+   */
+  port?: number;
+  /**
+   * true for TLS from the start (usually port 465); false to upgrade with STARTTLS. Default: false.
+   */
+  secure?: boolean;
+  /**
+   * Name of the environment variable that holds the SMTP user. Default: null (no login).
+   */
+  userEnv?: string | null;
+  /**
+   * Name of the environment variable that holds the SMTP password. Default: null (no login).
+   */
+  passwordEnv?: string | null;
+  /**
+   * Sender address of the report e-mails. No default.
+   */
+  from: string;
+}
+/**
+ * Where reports are written. Every key has a default.
  */
 export interface WrittenOutput {
   /**

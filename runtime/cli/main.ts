@@ -23,6 +23,15 @@ export interface CommandModule {
 const commands: readonly CommandModule[] = [validate, show, init, plan, run, runs, report];
 
 export async function main(argv: readonly string[]): Promise<number> {
+  const { code, usageError } = await runMain(argv);
+  // `forecast plan --detailed-exitcode` exits 2 for "changes": every failure must then exit 1,
+  // including a rejected command line (commander's 2) and a bug (70), or CI would read "changes".
+  if (argv.includes('--detailed-exitcode') && (usageError || (code !== 0 && code !== 2))) return 1;
+  return code;
+}
+
+async function runMain(argv: readonly string[]): Promise<{ code: number; usageError: boolean }> {
+  const exit = (code: number, usageError = false) => ({ code, usageError });
   let exitCode = 0;
   const program = new Command()
     .name('forecast')
@@ -34,16 +43,16 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return exitCode;
+    return exit(exitCode);
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? exit(0) : exit(2, true);
     }
     if (err instanceof UserError) {
       process.stderr.write(`error: ${err.message}\n`);
-      return 1;
+      return exit(1);
     }
     process.stderr.write(`internal error (this is a bug, please report it): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return 70;
+    return exit(70);
   }
 }

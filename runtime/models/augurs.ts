@@ -17,11 +17,24 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as mstlModule from '@bsull/augurs/mstl';
+import * as prophetModule from '@bsull/augurs/prophet';
 
 /** The initialised `@bsull/augurs/mstl` namespace (use its `MSTL` class). */
 export type MstlModule = typeof mstlModule;
+/** The initialised `@bsull/augurs/prophet` namespace (use its `Prophet` class). */
+export type ProphetModule = typeof prophetModule;
 
 let mstlReady = false;
+let prophetReady = false;
+
+/** Return the `@bsull/augurs/prophet` module, instantiating its wasm on first use. */
+export function loadProphet(): ProphetModule {
+  if (!prophetReady) {
+    prophetModule.initSync({ module: readWasm('@bsull/augurs/prophet', 'prophet_bg.wasm') });
+    prophetReady = true;
+  }
+  return prophetModule;
+}
 
 /**
  * Return the `@bsull/augurs/mstl` module, instantiating its wasm on first use.

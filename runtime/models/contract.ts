@@ -8,6 +8,29 @@
 export interface FitContext {
   /** Seasonal period in observations (52 for weekly data with a yearly cycle). */
   readonly period: number;
+  /**
+   * ISO dates (first day) of the periods of `y`, aligned with it, for date-aware models
+   * (Prophet, holiday regressors). Absent when the series has no calendar (e.g. M4 data).
+   */
+  readonly periods?: readonly string[];
+  /**
+   * Positions of `y` excluded by a disruption window (1 = excluded), aligned with `y`. Families
+   * see interpolated values there (they need a regular series); evaluation does not score them.
+   */
+  readonly excluded?: Uint8Array;
+  /** Regressors known in advance (holidays, the market's events), for the families that take them. */
+  readonly regressors?: RegressorCalendar;
+}
+
+/**
+ * Known-in-advance regressors by period: a function of the calendar, so that a fitted model can
+ * ask for the values of future periods as well as the history's.
+ */
+export interface RegressorCalendar {
+  /** Regressor names, in the order `valuesAt` returns them. */
+  readonly names: readonly string[];
+  /** Each regressor's value for the period starting on `periodStart` (ISO date). */
+  valuesAt(periodStart: string): readonly number[];
 }
 
 /** A central prediction interval at one level, as percentages (80 -> 10th to 90th percentile). */

@@ -3,11 +3,28 @@
  * dispatches on family names.
  */
 import type { ModelFamily } from './contract.ts';
+import { makeEnsembleFamily } from './ensemble.ts';
 import { mstlFamily } from './mstl.ts';
+import { prepareProphet, prophetFamily } from './prophet.ts';
+import { driftFamily, naiveFamily } from './randomwalk.ts';
+import { dampedFamily, etsFamily, holtFamily, naive2Family, sesFamily, thetaFamily } from './smoothing.ts';
 import { snaiveFamily } from './snaive.ts';
 
 const FAMILIES: ReadonlyMap<string, ModelFamily> = new Map(
-  [snaiveFamily, mstlFamily].map((family) => [family.name, family] as const),
+  [
+    naiveFamily,
+    snaiveFamily,
+    driftFamily,
+    naive2Family,
+    sesFamily,
+    holtFamily,
+    dampedFamily,
+    thetaFamily,
+    etsFamily,
+    mstlFamily,
+    prophetFamily,
+    makeEnsembleFamily((name) => getFamily(name)),
+  ].map((family) => [family.name, family] as const),
 );
 
 /** @throws Error listing the known names when `name` is not a registered family. */
@@ -28,3 +45,54 @@ export function familyNames(): string[] {
 export function allFamilies(): ModelFamily[] {
   return [...FAMILIES.values()];
 }
+
+/**
+ * Load what some families need asynchronously (Prophet's Stan optimiser, which can only be
+ * loaded with `import()`). Await it once per thread before fitting; it is cheap to call again.
+ */
+export function prepareModels(): Promise<void> {
+  return prepareProphet();
+}
+
+export type Frequency = 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
+
+/**
+ * The candidates of `models: auto` for a frequency: what a market gets when it lists no models.
+ *
+ * Weekly is the set measured by `npm run bench -- m4-weekly` (359 M4 weekly series, with the
+ * recommended evaluation defaults: 4 folds, top 3, ensemble mean): simple, fast and diverse
+ * methods, each with and without seasonal adjustment. Diversity is the point: the mean of the
+ * top 3 by CV beats every single member, and even seasonal naive, poor on its own, earns its
+ * place on strongly seasonal series. Slow families (mstl, prophet, ets) did not improve the
+ * ensemble there and are left to explicit listing. Other frequencies use the same recipe with
+ * their own period (the adjustment parameters are harmless where period is 1).
+ */
+export function autoModels(frequency: Frequency): { family: string; params: Record<string, unknown> }[] {
+  const modes = { choice: ['test', 'always', 'none'] };
+  const seasonal = frequency !== 'yearly';
+  return [
+    { family: 'naive', params: {} },
+    ...(seasonal ? [{ family: 'snaive', params: {} }] : []),
+    { family: 'drift', params: {} },
+    { family: 'holt', params: {} },
+    { family: 'naive2', params: seasonal ? { seasonality: { choice: ['test', 'always'] } } : {} },
+    { family: 'ses', params: seasonal ? { seasonality: modes } : {} },
+    { family: 'damped', params: seasonal ? { seasonality: modes } : {} },
+    { family: 'theta', params: seasonal ? { seasonality: modes } : {} },
+  ];
+}
+
+/** Evaluation settings the benchmark showed best with `autoModels` (the recommended schema defaults). */
+export const RECOMMENDED_EVALUATION = {
+  horizon: 13,
+  folds: 4,
+  step: 13,
+  gap: 0,
+  window: 'expanding',
+  trainSize: null,
+  holdout: 13,
+  metric: 'smape',
+  weights: 'uniform',
+  top: 3,
+  ensemble: 'mean',
+} as const;

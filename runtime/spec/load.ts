@@ -2,7 +2,7 @@
  * Phase 1: YAML text -> plain data, keeping the parsed document so that any JSON pointer can be
  * mapped back to a range of the text. Later phases never look at offsets themselves.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import {
   isAlias,
   isMap,
@@ -40,18 +40,48 @@ export interface LoadedFile {
 /** Which part of a mapping entry to point at: its key (unknown / missing keys) or its value. */
 export type RangePart = 'key' | 'value';
 
+/**
+ * Limits that keep a hostile or broken file from exhausting memory or the stack. Spec files are a
+ * few kilobytes, so each limit is far above any real file and is reported as its own clear error.
+ */
+export const LIMITS = Object.freeze({
+  /** Largest spec file read, in bytes. */
+  maxBytes: 1024 * 1024,
+  /** Most alias (*name) expansions in one file: stops "billion laughs" expansion. */
+  maxAliasCount: 100,
+  /** Deepest nesting of mappings and lists. */
+  maxDepth: 64,
+});
+
 /** Parse YAML text. Never throws: problems come back as diagnostics. */
 export function parseYaml(text: string, file: string): LoadedFile {
   const lineCounter = new LineCounter();
-  // The core schema (YAML 1.2) keeps 2014-09-22 a string, so dates reach the validator as written.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, schema: 'core' });
+  if (Buffer.byteLength(text, 'utf8') > LIMITS.maxBytes) {
+    return failed(text, file, lineCounter, 'yaml/too-large', msg.fileTooLarge(Buffer.byteLength(text, 'utf8'), LIMITS.maxBytes));
+  }
+  // The parser recurses on nesting and can exhaust memory on absurd nesting (thousands of levels),
+  // which no try/catch can recover from; a linear scan rejects such text before parsing.
+  const tooDeepAt = prescanDepth(text, LIMITS.maxDepth);
+  if (tooDeepAt !== undefined) {
+    const loaded = failed(text, file, lineCounter, 'yaml/too-deep', msg.nestingTooDeep(LIMITS.maxDepth));
+    const range = offsetsToRange(lineCounterOf(text), tooDeepAt, tooDeepAt + 1);
+    return Object.freeze({ ...loaded, diagnostics: Object.freeze([makeDiagnostic(file, range, 'yaml/too-deep', '', msg.nestingTooDeep(LIMITS.maxDepth))]) });
+  }
+  let doc: Document.Parsed;
+  try {
+    // The core schema (YAML 1.2) keeps 2014-09-22 a string, so dates reach the validator as written.
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, schema: 'core' });
+  } catch (e) {
+    // The parser recurses on nesting; only absurd nesting exhausts the stack.
+    if (e instanceof RangeError) return failed(text, file, lineCounter, 'yaml/too-deep', msg.nestingTooDeep(LIMITS.maxDepth));
+    throw e;
+  }
   const diagnostics: Diagnostic[] = [];
-  const seenLines = new Set<number>();
   for (const error of doc.errors) {
     const d = errorDiagnostic(doc, lineCounter, file, error);
-    // One broken line tends to produce several parser errors; the first says the most.
-    if (d.rule === 'yaml/syntax' && seenLines.has(d.line)) continue;
-    if (d.rule === 'yaml/syntax') seenLines.add(d.line);
+    // After a syntax error the parser is out of step with the text, so later syntax errors are
+    // mostly echoes of the first; the first is the one to fix.
+    if (d.rule === 'yaml/syntax' && diagnostics.some((x) => x.rule === 'yaml/syntax')) continue;
     diagnostics.push(d);
   }
   for (const warning of doc.warnings) {
@@ -59,12 +89,27 @@ export function parseYaml(text: string, file: string): LoadedFile {
     diagnostics.push(makeDiagnostic(file, range, 'yaml/warning', '', msg.yamlWarning(warning.message), 'warning'));
   }
   let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  } catch (e) {
-    // toJS throws only for alias abuse (e.g. exponential expansion); report it like a syntax error.
-    diagnostics.push(makeDiagnostic(file, FILE_START, 'yaml/syntax', '', msg.yamlSyntax('ALIAS', (e as Error).message)));
+  const deep = firstTooDeep(doc.contents, LIMITS.maxDepth);
+  if (diagnostics.some((d) => d.rule === 'yaml/too-deep')) {
     data = undefined;
+  } else if (deep !== undefined) {
+    diagnostics.push(makeDiagnostic(file, nodeRange(lineCounter, deep), 'yaml/too-deep', '', msg.nestingTooDeep(LIMITS.maxDepth)));
+    data = undefined;
+  } else {
+    try {
+      data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount }) as unknown;
+    } catch (e) {
+      // toJS throws for alias abuse (exponential expansion) and for an alias to a missing anchor.
+      const alias = firstAlias(doc.contents);
+      const range = alias === undefined ? FILE_START : nodeRange(lineCounter, alias);
+      const excessive = /alias/i.test((e as Error).message) && /excessive|resource/i.test((e as Error).message);
+      diagnostics.push(
+        excessive
+          ? makeDiagnostic(file, range, 'yaml/alias-limit', '', msg.aliasLimit(LIMITS.maxAliasCount))
+          : makeDiagnostic(file, range, 'yaml/syntax', '', msg.yamlSyntax('ALIAS', (e as Error).message)),
+      );
+      data = undefined;
+    }
   }
   const syntaxOk = diagnostics.every((d) => d.severity !== 'error' || d.rule === 'yaml/duplicate-key');
   return Object.freeze({
@@ -78,21 +123,126 @@ export function parseYaml(text: string, file: string): LoadedFile {
   });
 }
 
+/** A file that could not be parsed at all: an empty document and one diagnostic. */
+function failed(text: string, file: string, lineCounter: LineCounter, rule: string, message: string): LoadedFile {
+  const doc = parseDocument('', { lineCounter: new LineCounter() });
+  const d = makeDiagnostic(file, FILE_START, rule, '', message);
+  return Object.freeze({ file, text, doc, lineCounter, data: undefined, syntaxOk: false, diagnostics: Object.freeze([d]) });
+}
+
 /** Read and parse a file. A file that cannot be read becomes a diagnostic, not an exception. */
 export async function readYaml(file: string): Promise<LoadedFile> {
   let text: string;
   try {
+    // Checked before reading, so a huge file is never loaded into memory.
+    const size = (await stat(file)).size;
+    if (size > LIMITS.maxBytes) return failed('', file, new LineCounter(), 'yaml/too-large', msg.fileTooLarge(size, LIMITS.maxBytes));
     text = await readFile(file, 'utf8');
   } catch (e) {
     const loaded = parseYaml('', file);
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
     const d = makeDiagnostic(file, FILE_START, 'file/unreadable', '', msg.unreadableFile(file, reason));
     return Object.freeze({ ...loaded, syntaxOk: false, diagnostics: Object.freeze([d]) });
   }
   return parseYaml(text, file);
 }
 
+function lineCounterOf(text: string): LineCounter {
+  const lc = new LineCounter();
+  lc.addNewLine(0);
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lc.addNewLine(i + 1);
+  return lc;
+}
+
+/**
+ * The offset where `text` nests deeper than `max`, estimated in one pass without parsing: flow
+ * brackets outside quotes and comments, plus block levels (indentation steps and "- " items on a
+ * line). It may overcount a little; real specs nest about 6 levels, far below the limit.
+ */
+export function prescanDepth(text: string, max: number): number | undefined {
+  let flow = 0;
+  const indents: number[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    // Start of a line: block structure.
+    let indent = 0;
+    while (i < n && text[i] === ' ') {
+      indent++;
+      i++;
+    }
+    if (flow === 0 && i < n && text[i] !== '\n' && text[i] !== '#') {
+      while (indents.length > 0 && (indents[indents.length - 1] as number) >= indent) indents.pop();
+      indents.push(indent);
+      let dashes = 0;
+      while (i + 1 < n && (text[i] === '-' || text[i] === '?') && text[i + 1] === ' ') {
+        dashes++;
+        i += 2;
+        while (i < n && text[i] === ' ') i++;
+      }
+      if (indents.length + dashes > max) return i;
+    }
+    // The rest of the line: flow brackets, skipping quoted text and comments.
+    let quote: string | null = null;
+    let previous = ' ';
+    for (; i < n && (text[i] !== '\n' || quote !== null); i++) {
+      const ch = text[i] as string;
+      if (quote !== null) {
+        if (ch === '\\' && quote === '"') i++;
+        else if (ch === quote) quote = null;
+      } else if (ch === '#' && (previous === ' ' || previous === '\t')) {
+        while (i < n && text[i] !== '\n') i++;
+        break;
+      } else if (ch === '"' || (ch === "'" && /[\s[{,:]/.test(previous))) {
+        quote = ch;
+      } else if (ch === '[' || ch === '{') {
+        if (++flow > max) return i;
+      } else if (ch === ']' || ch === '}') {
+        flow = Math.max(0, flow - 1);
+      }
+      previous = ch;
+    }
+    i++;
+  }
+  return undefined;
+}
+
+/** The first node nested deeper than `max`, found without recursion (the tree may be deep). */
+function firstTooDeep(root: unknown, max: number): Node | undefined {
+  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > max) return node;
+    for (const item of node.items) {
+      if (isPair(item)) {
+        stack.push({ node: item.key, depth: depth + 1 }, { node: item.value, depth: depth + 1 });
+      } else {
+        stack.push({ node: item, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
+}
+
+function firstAlias(root: unknown): Node | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.shift();
+    if (isAlias(node)) return node;
+    if (isMap(node)) for (const pair of node.items) stack.push(pair.key, pair.value);
+    else if (isSeq(node)) stack.push(...node.items);
+  }
+  return undefined;
+}
+
 function errorDiagnostic(doc: Document.Parsed, lc: LineCounter, file: string, error: YAMLError): Diagnostic {
+  if (error.code === 'RESOURCE_EXHAUSTION') {
+    // The parser ran out of stack on the nesting; say so plainly instead of a stack overflow.
+    const range = offsetsToRange(lc, error.pos[0], Math.max(error.pos[1], error.pos[0]));
+    return makeDiagnostic(file, range, 'yaml/too-deep', '', msg.nestingTooDeep(LIMITS.maxDepth));
+  }
   if (error.code === 'DUPLICATE_KEY') {
     const found = findPairByKeyOffset(doc.contents, error.pos[0], '');
     if (found !== undefined && found.pair.key !== null) {

@@ -154,6 +154,12 @@ export function wrongType(value: unknown, expected: readonly string[]): string {
   return `${describeValue(value)} is not allowed here: write ${names.join(' or ')}${hint}`;
 }
 
+/** A union of named choices and another type (e.g. models: "auto" or a list). */
+export function wrongTypeOrChoice(value: unknown, expected: readonly string[], choices: readonly unknown[]): string {
+  const names = expected.map((t) => TYPE_NAMES[t] ?? t);
+  return `${describeValue(value)} is not allowed here: write ${quoteList(choices)} or ${names.join(' or ')}`;
+}
+
 export function notInEnum(value: unknown, allowed: readonly unknown[]): string {
   const guess = typeof value === 'string' ? didYouMean(value, allowed.map(String)) : '';
   return `${quote(value)} is not a valid choice: ${guess}use one of ${quoteList(allowed)}`;
@@ -167,14 +173,25 @@ export function invalidDate(value: unknown): string {
   return `${quote(value)} is not a valid date: write a real calendar day as YYYY-MM-DD, e.g. "2014-09-22"`;
 }
 
+const FORMAT_HINTS: Readonly<Record<string, string>> = {
+  email: 'write an e-mail address, e.g. "planning@example.org"',
+  hostname: 'write a host name, e.g. "smtp.example.org"',
+};
+
 export function invalidFormat(value: unknown, format: string): string {
-  return `${quote(value)} is not a valid ${format}`;
+  const hint = FORMAT_HINTS[format];
+  return `${quote(value)} is not a valid ${format}${hint === undefined ? '' : `: ${hint}`}`;
 }
 
 const PATTERN_HINTS: Readonly<Record<string, string>> = {
   '^[a-z0-9][a-z0-9_-]*$': 'use lowercase letters, digits, "-" and "_", starting with a letter or digit',
   '^[a-z][a-z0-9_-]*$': 'use lowercase letters, digits, "-" and "_", starting with a letter',
   '^[A-Z]{2}$': 'use a two-letter ISO 3166-1 country code in capitals, e.g. "SE"',
+  '^(mae|rmse|mape|smape|mase(@[1-9][0-9]*)?)$': 'use one of "mae", "rmse", "mape", "smape", "mase" or "mase@<period>" (e.g. "mase@52")',
+  '^[A-Z_][A-Z0-9_]*$': 'write the name of an environment variable (capitals, digits and "_"), e.g. "SMTP_PASSWORD", never the secret itself',
+  '^[a-z][a-z0-9-]{4,28}[a-z0-9]$': 'write a Google Cloud project id: 6 to 30 lowercase letters, digits and "-", starting with a letter',
+  '^[A-Za-z0-9_]{1,1024}$': 'write a BigQuery dataset name: letters, digits and "_"',
+  '^[A-Za-z][A-Za-z0-9_]*$': 'write a parameter name: letters, digits and "_", starting with a letter',
 };
 
 export function patternMismatch(value: unknown, pattern: string): string {
@@ -263,4 +280,195 @@ export function noMarkets(folder: string): string {
 
 export function noYamlFiles(folder: string): string {
   return `no YAML files in ${quote(folder)}: nothing to validate`;
+}
+
+// --- Limits and secrets -------------------------------------------------------------------------
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+export function fileTooLarge(bytes: number, limit: number): string {
+  return `the file is ${sizeText(bytes)}, more than the ${sizeText(limit)} a spec file may have: a spec file is a few kilobytes; keep data in the sources, not in specs`;
+}
+
+export function nestingTooDeep(limit: number): string {
+  return `mappings and lists are nested more than ${limit} levels deep: a spec is never that deep; check the indentation and brackets`;
+}
+
+export function aliasLimit(limit: number): string {
+  return `aliases (*name) expand to more than ${limit} values: this looks like an alias bomb; write the values out or use fewer aliases`;
+}
+
+export function inlineSecret(key: string, envKey: string): string {
+  return `secrets are never written in spec files: remove ${quote(key)}, put the value in an environment variable and write its name as "${envKey}: MY_VARIABLE"`;
+}
+
+export function keyNotAllowed(key: string, tag: string, current: unknown, allowedWith: readonly string[]): string {
+  const here = current === undefined ? '' : ` with ${tag} ${quote(current)}`;
+  return `key ${quote(key)} is not allowed${here}: it is only used with ${tag} ${allowedWith.map((v) => quote(v)).join(' or ')}; remove it or change ${quote(tag)}`;
+}
+
+export function exactlyOneKey(allowed: readonly string[], written: readonly string[]): string {
+  const which = allowed.map((k) => quote(k)).join(', ');
+  return written.length === 0 ? `write one of the keys ${which}` : `write exactly one of the keys ${which}, not ${written.map((k) => quote(k)).join(' and ')}`;
+}
+
+// --- Presets and merging ------------------------------------------------------------------------
+
+export function unknownPreset(name: string, known: readonly string[]): string {
+  const knownText = known.length === 0 ? 'forecast.yaml declares no presets (spec.presets)' : `declare it under spec.presets in forecast.yaml or use one of ${quoteList(known)}`;
+  return `preset ${quote(name)} does not exist: ${didYouMean(name, known)}${knownText}`;
+}
+
+export function incompleteSeries(key: string, extendsName: string | null): string {
+  const where = extendsName === null ? 'or in spec.defaults of forecast.yaml' : `in preset ${quote(extendsName)} or in spec.defaults of forecast.yaml`;
+  return `series.${key} is not set: write "${key}: ..." under series in the market file, ${where}`;
+}
+
+export function modelineMissing(schemaPath: string): string {
+  return `the file does not start with the schema modeline: make its first line "# yaml-language-server: $schema=${schemaPath}" so editors complete and document every key`;
+}
+
+export function modelineWrongSchema(written: string, expected: string): string {
+  return `the modeline names ${quote(written)}, but this kind of file is described by ${quote(expected)}: write "# yaml-language-server: $schema=${expected}"`;
+}
+
+// --- Windows, dates and data ---------------------------------------------------------------------
+
+export function windowOverlap(what: string, first: number, second: number): string {
+  return `this ${what} window overlaps ${what} ${first + 1} (item ${second + 1} starts before item ${first + 1} ends): merge them or make them not overlap`;
+}
+
+export function dataFileMissing(file: string): string {
+  return `data file ${quote(file)} does not exist: the checks that need the data (history length, date ranges) were skipped; check series.key and the source's path`;
+}
+
+export function dataFileUnreadable(file: string, reason: string): string {
+  return `data file ${quote(file)} cannot be read (${reason}): the checks that need the data were skipped`;
+}
+
+export function disruptionOutsideData(from: string, to: string, first: string, last: string): string {
+  return `this disruption (${from} to ${to}) lies outside the data, which runs from ${first} to ${last}: it has no effect; fix the dates or remove it`;
+}
+
+export function overrideInPast(to: string, reference: string, basis: 'data' | 'today'): string {
+  const what = basis === 'data' ? `the forecast, which starts on ${reference} (after the last observation)` : `today (${reference})`;
+  return `this override ends on ${to}, before ${what}: it changes nothing; move its window into the forecast or remove it`;
+}
+
+export function historyTooShort(market: string, usable: number, needed: number, parts: string): string {
+  return `market ${quote(market)} has ${usable} usable observations, fewer than the evaluation needs (${needed} = ${parts}): lower evaluation.folds, step, holdout or horizon`;
+}
+
+export function weightsLength(count: number, horizon: number): string {
+  return `evaluation.weights has ${count} weight${count === 1 ? '' : 's'}, but evaluation.horizon is ${horizon}: give one weight per horizon step, or use "uniform" or "linear"`;
+}
+
+export function trainSizeIgnored(): string {
+  return `evaluation.trainSize is only used with window "sliding": remove it, or set "window: sliding"`;
+}
+
+export function ensembleOfOne(ensemble: string): string {
+  return `evaluation.ensemble is ${quote(ensemble)} but evaluation.top is 1, so there is nothing to combine: set top to 2 or more, or "ensemble: none"`;
+}
+
+// --- Models and search spaces --------------------------------------------------------------------
+
+export function boundsOrder(kind: string, a: number, b: number): string {
+  return `${kind} bounds [${a}, ${b}] are not increasing: write [a, b] with a < b`;
+}
+
+export function logBoundsPositive(a: number): string {
+  return `loguniform needs positive bounds, but the lower bound is ${a}: use a lower bound above 0 (e.g. 0.001), or uniform`;
+}
+
+export function pinnedFamilyUnknown(family: string, known: readonly string[]): string {
+  return `pin_model names model family ${quote(family)}, which is not known: ${didYouMean(family, known)}use one of ${quoteList(known)}`;
+}
+
+// --- Proxies, custom, features ---------------------------------------------------------------------
+
+export function proxyIsSelf(id: string): string {
+  return `market ${quote(id)} cannot be its own proxy: name other, launched markets`;
+}
+
+export function proxyUnknown(id: string, known: readonly string[]): string {
+  return `market ${quote(id)} does not exist: ${didYouMean(id, known)}name a market of the project`;
+}
+
+export function proxyNotLaunched(id: string): string {
+  return `market ${quote(id)} has not launched yet (it is a new market launching on or after this one): use markets with history as proxies`;
+}
+
+export function featuresNotDeclared(method: string): string {
+  return `proxies with method ${quote(method)} compare markets by features, but forecast.yaml declares no spec.features: add "features: {path: ...}" there, or use method "fixed"`;
+}
+
+export function customModuleMissing(file: string): string {
+  return `custom module ${quote(file)} does not exist: check the path (relative to the project root)`;
+}
+
+export function customModuleBroken(file: string, reason: string): string {
+  return `custom module ${quote(file)} cannot be loaded: ${reason.split('\n')[0] ?? reason}`;
+}
+
+export function customModuleContract(file: string, missing: readonly string[]): string {
+  return `custom module ${quote(file)} does not export a model family: its default export needs ${missing.join(', ')} (see runtime/models/contract.ts)`;
+}
+
+// --- Project ---------------------------------------------------------------------------------------
+
+const COUNTRY_ALIASES: Readonly<Record<string, string>> = { UK: 'GB', EL: 'GR', EN: 'GB' };
+
+export function unknownCountry(code: string): string {
+  const alias = COUNTRY_ALIASES[code];
+  const hint = alias === undefined ? '' : `did you mean ${quote(alias)}? `;
+  return `${quote(code)} is not an ISO 3166-1 alpha-2 country code: ${hint}use the two-letter code, e.g. "SE", "DE", "GB"`;
+}
+
+export function badCron(expression: string, problem: string): string {
+  return `cron expression ${quote(expression)} is not valid: ${problem}; write five fields "minute hour day-of-month month day-of-week", e.g. "0 6 * * 1"`;
+}
+
+export function unknownTimeZone(zone: string, known: readonly string[]): string {
+  return `${quote(zone)} is not an IANA time zone: ${didYouMean(zone, known)}write e.g. "Europe/Stockholm" or "UTC"`;
+}
+
+export function duplicateName(what: string, name: string): string {
+  return `${what} name ${quote(name)} is used twice: give each ${what} its own name`;
+}
+
+export function smtpMissing(count: number): string {
+  return `the report has ${count} recipient${count === 1 ? '' : 's'} but no smtp server: add report.smtp (host, from) or remove the recipients`;
+}
+
+// --- Runtime gaps (item "nothing silently ignored") -----------------------------------------------
+
+/** Printed by `forecast run` for each key whose runtime does not exist yet. */
+export function notYetApplied(market: string, key: string): string {
+  return `market ${quote(market)}: ${quote(key)} is accepted by the spec language but not applied yet (its runtime does not exist): this run ignores it`;
+}
+
+/** Printed by `forecast run` for each project key whose runtime does not exist yet. */
+export function projectKeyNotYetApplied(key: string): string {
+  return `forecast.yaml: ${quote(key)} is accepted by the spec language but not applied yet (its runtime does not exist): this run ignores it`;
+}
+
+// --- Commands ---------------------------------------------------------------------------------------
+
+export function badSelector(selector: string): string {
+  return `${quote(selector)} is not a market selector: write "market:<id>", e.g. "market:sv"`;
+}
+
+export function unknownMarket(id: string, known: readonly string[]): string {
+  return `market ${quote(id)} is not in the project: ${didYouMean(id, known)}known markets: ${known.join(', ')}`;
+}
+
+export function marketFileExists(file: string): string {
+  return `${quote(file)} already exists: choose another id, or pass --force to overwrite it`;
+}
+
+export function badMarketId(id: string): string {
+  return `${quote(id)} cannot be a market id: ${PATTERN_HINTS['^[a-z0-9][a-z0-9_-]*$'] ?? 'use lowercase letters and digits'}`;
 }

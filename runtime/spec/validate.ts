@@ -25,18 +25,75 @@ export const SCHEMAS: Readonly<Record<SpecKind, object>> = { Market: marketSchem
 export function createAjv(strict = true): Ajv {
   const ajv = new Ajv({ allErrors: true, strict, verbose: true, discriminator: true });
   addFormats.default(ajv);
+  // An annotation for the type generator (the TypeScript type of a union ajv checks with if/then).
+  ajv.addKeyword({ keyword: 'tsType', schemaType: 'string' });
+  // The project schema refers to the market schema's definitions by file name, as editors do.
+  ajv.addSchema(marketSchema, MARKET_SCHEMA_FILE);
   return ajv;
 }
+
+/** The file name the project schema uses to refer to the market schema. */
+export const MARKET_SCHEMA_FILE = 'market.schema.json';
 
 let compiled: Record<SpecKind, ValidateFunction> | undefined;
 
 function validators(): Record<SpecKind, ValidateFunction> {
   if (compiled === undefined) {
     const ajv = createAjv();
-    compiled = { Market: ajv.compile(marketSchema), Project: ajv.compile(projectSchema) };
+    compiled = { Market: ajv.getSchema(MARKET_SCHEMA_FILE) as ValidateFunction, Project: ajv.compile(projectSchema) };
   }
   return compiled;
 }
+
+/**
+ * The discriminated unions of the spec schemas, by branch: for a key that a branch does not allow
+ * but another branch does, the message says which choice of the tag allows it.
+ */
+const unionOfBranch = new WeakMap<object, { tag: string; union: Record<string, unknown> }>();
+
+/**
+ * The `else` of a type-discriminated union (`if: {type: string}, then: {enum}, else: {type: array}`),
+ * mapped to its `then` choices: a value of the wrong type is told about both forms.
+ */
+const choicesOfElse = new WeakMap<object, readonly unknown[]>();
+
+(() => {
+  const map = unionOfBranch;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (!isRecord(node)) return;
+    const then = node['then'];
+    if (isRecord(node['else']) && isRecord(then) && Array.isArray(then['enum'])) choicesOfElse.set(node['else'], then['enum']);
+    const discriminator = node['discriminator'];
+    if (isRecord(discriminator) && Array.isArray(node['oneOf'])) {
+      for (const branch of node['oneOf'] as object[]) map.set(branch, { tag: String(discriminator['propertyName']), union: node });
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(marketSchema);
+  visit(projectSchema);
+})();
+
+/** For a key unknown in one branch of a discriminated union: the tag and the values whose branches allow it. */
+function otherBranchesWith(branch: unknown, key: string): { tag: string; values: string[] } | undefined {
+  if (!isRecord(branch)) return undefined;
+  const found = unionOfBranch.get(branch);
+  if (found === undefined) return undefined;
+  const values = (found.union['oneOf'] as Record<string, unknown>[]).flatMap((b) => {
+    const props = (b['properties'] ?? {}) as Record<string, Record<string, unknown>>;
+    // Own keys only: "__proto__" must not find Object.prototype.
+    if (b === branch || !Object.hasOwn(props, key)) return [];
+    const tagSchema = props[found.tag] ?? {};
+    return ((tagSchema['enum'] ?? [tagSchema['const']]) as unknown[]).map(String);
+  });
+  return values.length === 0 ? undefined : { tag: found.tag, values };
+}
+
+/** Keys that hold secrets; the language names an environment variable instead (`<key>Env`). */
+const SECRET_KEY = /^(pass(word)?|secret|token|api[_-]?key|user(name)?)$/i;
 
 const pluggedValidators = new WeakMap<object, ValidateFunction>();
 let pluggedAjv: Ajv | undefined;
@@ -103,8 +160,21 @@ export function diagnoseErrors(loaded: LoadedFile, errors: readonly ErrorObject[
  * user should act on.
  */
 export function collapseErrors(errors: readonly ErrorObject[]): ErrorObject[] {
-  // `if` only says "must match then"; the then/else errors say why.
-  let list = errors.filter((e) => e.keyword !== 'if');
+  // `if` only says "must match then"; the then/else errors say why. `propertyNames` only says a
+  // name failed; the error about the name itself says how.
+  let list = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'propertyNames');
+
+  // A discriminated union also reports a missing or unknown tag that `required` or the tag's own
+  // enum already reports.
+  list = list.filter((e) => {
+    if (e.keyword !== 'discriminator') return true;
+    const tagPath = `${e.instancePath}/${escapePointer(String(e.params['tag']))}`;
+    return !list.some(
+      (o) =>
+        o !== e &&
+        (o.instancePath === tagPath || (o.keyword === 'required' && o.instancePath === e.instancePath && o.params['missingProperty'] === e.params['tag'])),
+    );
+  });
 
   // Innermost unions first, so an outer union sees its branches already reduced.
   const unions = list
@@ -136,8 +206,9 @@ export function collapseErrors(errors: readonly ErrorObject[]): ErrorObject[] {
 function collapseUnion(list: ErrorObject[], union: ErrorObject): ErrorObject[] {
   const prefix = `${union.schemaPath}/`;
   const branches = new Map<string, ErrorObject[]>();
+  const within = (p: string): boolean => p === union.instancePath || p.startsWith(`${union.instancePath}/`);
   for (const e of list) {
-    if (e === union || !e.schemaPath.startsWith(prefix)) continue;
+    if (e === union || !e.schemaPath.startsWith(prefix) || !within(e.instancePath)) continue;
     const index = e.schemaPath.slice(prefix.length).split('/')[0] ?? '';
     branches.set(index, [...(branches.get(index) ?? []), e]);
   }
@@ -184,15 +255,27 @@ function diagnose(loaded: LoadedFile, e: ErrorObject): Diagnostic {
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = String(p['additionalProperty']);
-      return at(`${e.instancePath}/${escapePointer(key)}`, 'key', 'schema/unknown-key', msg.unknownKey(key, allowedKeys(e)));
+      const pointer = `${e.instancePath}/${escapePointer(key)}`;
+      const allowed = allowedKeys(e);
+      const envKey = allowed.find((k) => k.toLowerCase() === `${key.toLowerCase()}env` || (SECRET_KEY.test(key) && /^password/i.test(key) && k === 'passwordEnv'));
+      if (SECRET_KEY.test(key) && envKey !== undefined) return at(pointer, 'key', 'no-inline-secrets', msg.inlineSecret(key, envKey));
+      const other = otherBranchesWith(e.parentSchema, key);
+      if (other !== undefined) {
+        const current = isRecord(value) ? value[other.tag] : undefined;
+        return at(pointer, 'key', 'schema/key-not-allowed', msg.keyNotAllowed(key, other.tag, current, other.values));
+      }
+      return at(pointer, 'key', 'schema/unknown-key', msg.unknownKey(key, allowed));
     }
     case 'required': {
       const key = String(p['missingProperty']);
       const d = at(e.instancePath, 'key', 'schema/missing-key', msg.missingKey(key, e.instancePath));
       return { ...d, path: `${e.instancePath}/${escapePointer(key)}` };
     }
-    case 'type':
-      return at(e.instancePath, 'value', 'schema/type', msg.wrongType(value, typeList(p['type'])));
+    case 'type': {
+      const choices = isRecord(e.parentSchema) ? choicesOfElse.get(e.parentSchema) : undefined;
+      const text = choices === undefined ? msg.wrongType(value, typeList(p['type'])) : msg.wrongTypeOrChoice(value, typeList(p['type']), choices);
+      return at(e.instancePath, 'value', 'schema/type', text);
+    }
     case 'enum':
       return at(e.instancePath, 'value', 'schema/enum', msg.notInEnum(value, (p['allowedValues'] as unknown[]) ?? []));
     case 'const':
@@ -202,8 +285,12 @@ function diagnose(loaded: LoadedFile, e: ErrorObject): Diagnostic {
       const text = format === 'date' ? msg.invalidDate(value) : msg.invalidFormat(value, format);
       return at(e.instancePath, 'value', 'schema/format', text);
     }
-    case 'pattern':
+    case 'pattern': {
+      // A key that breaks propertyNames: point at the key, not at the mapping.
+      const name = e.propertyName;
+      if (name !== undefined) return at(`${e.instancePath}/${escapePointer(name)}`, 'key', 'schema/pattern', msg.patternMismatch(name, String(p['pattern'])));
       return at(e.instancePath, 'value', 'schema/pattern', msg.patternMismatch(value, String(p['pattern'])));
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -213,6 +300,11 @@ function diagnose(loaded: LoadedFile, e: ErrorObject): Diagnostic {
       return at(e.instancePath, 'value', 'schema/size', msg.tooShort(value, Number(p['limit'])));
     case 'minItems':
       return at(e.instancePath, 'value', 'schema/size', msg.tooFewItems(lastSegment(e.instancePath), Number(p['limit'])));
+    case 'minProperties':
+    case 'maxProperties': {
+      const keys = allowedKeys(e);
+      return at(e.instancePath, e.keyword === 'maxProperties' ? 'value' : 'key', 'schema/one-of', msg.exactlyOneKey(keys, isRecord(value) ? Object.keys(value) : []));
+    }
     case 'maxItems':
       return at(e.instancePath, 'value', 'schema/size', msg.tooManyItems(lastSegment(e.instancePath), Number(p['limit'])));
     case 'uniqueItems': {

@@ -9,18 +9,23 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { DOUBLE, LIST, DuckDBInstance } from '@duckdb/node-api';
-import type { DuckDBAppender, DuckDBConnection, DuckDBValue, JS } from '@duckdb/node-api';
+import { DOUBLE, LIST, VARCHAR, DuckDBInstance, listValue, timestampValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBType, DuckDBValue, JS } from '@duckdb/node-api';
 import type { Series } from './series.ts';
 import type {
+  CachedResult,
+  CachedResultInfo,
   CandidateScore,
   Finding,
   ForecastRow,
   MarketResult,
   RunRecord,
   RunStatus,
+  RunSummary,
   Severity,
   Store,
+  TaskRecord,
+  TaskStatus,
 } from './store.ts';
 
 /** Schema migrations: entry i brings the store from version i to i + 1. Append, never edit. */
@@ -83,6 +88,42 @@ const MIGRATIONS: readonly (readonly string[])[] = [
        period VARCHAR,
        line INTEGER,
        PRIMARY KEY (run_id, market, ordinal))`,
+  ],
+  // 2: execution state (plans, task records, the task cache) and result details.
+  [
+    `ALTER TABLE runs ADD COLUMN plan VARCHAR`,
+    `ALTER TABLE runs ADD COLUMN resumed_from VARCHAR`,
+    `ALTER TABLE runs ADD COLUMN error VARCHAR`,
+    `ALTER TABLE market_results ADD COLUMN spec_hash VARCHAR`,
+    `ALTER TABLE market_results ADD COLUMN fallback_reason VARCHAR`,
+    `ALTER TABLE market_results ADD COLUMN tuned_at VARCHAR`,
+    `ALTER TABLE market_results ADD COLUMN tuned_in_run VARCHAR`,
+    `ALTER TABLE market_results ADD COLUMN selection_reused BOOLEAN`,
+    // in_holdout tells "not re-checked" (false) from "re-checked, refit failed" (true, NULL error).
+    `ALTER TABLE cv_scores ADD COLUMN in_holdout BOOLEAN`,
+    `ALTER TABLE cv_scores ADD COLUMN holdout_error DOUBLE`,
+    // One row per input hash: a result computed twice (tune mode, --force) replaces the older row.
+    `CREATE TABLE task_results (
+       key VARCHAR PRIMARY KEY,
+       task_id VARCHAR NOT NULL,
+       kind VARCHAR NOT NULL,
+       market VARCHAR,
+       run_id VARCHAR NOT NULL,
+       created_at TIMESTAMP NOT NULL,
+       value VARCHAR NOT NULL,
+       meta VARCHAR)`,
+    `CREATE TABLE run_tasks (
+       run_id VARCHAR NOT NULL,
+       task_id VARCHAR NOT NULL,
+       kind VARCHAR NOT NULL,
+       market VARCHAR,
+       status VARCHAR NOT NULL CHECK (status IN ('succeeded', 'reused', 'failed', 'skipped')),
+       key VARCHAR,
+       started_at TIMESTAMP,
+       ms DOUBLE NOT NULL,
+       fits INTEGER NOT NULL,
+       error VARCHAR,
+       PRIMARY KEY (run_id, task_id))`,
   ],
 ];
 
@@ -181,11 +222,32 @@ class DuckDbStore implements Store {
     });
   }
 
+  putActualsMany(series: readonly Series[]): Promise<void> {
+    const bad = series.find((x) => x.periods.length !== x.values.length);
+    if (bad) return Promise.reject(new Error(`putActualsMany(${bad.market}): ${bad.periods.length} periods but ${bad.values.length} values`));
+    if (series.length === 0) return Promise.resolve();
+    return this.serial(() =>
+      this.transaction(async () => {
+        await this.conn.run('DELETE FROM actuals WHERE market IN (SELECT unnest($1))', [textList(series.map((x) => x.market))], [TEXT_LIST]);
+        await this.append('actuals', (a) => {
+          for (const x of series) {
+            x.periods.forEach((period, i) => {
+              a.appendVarchar(x.market);
+              a.appendVarchar(period);
+              appendDouble(a, x.values[i]);
+              a.endRow();
+            });
+          }
+        });
+      }),
+    );
+  }
+
   startRun(run: RunRecord): Promise<void> {
     return this.serial(async () => {
       await this.conn.run(
-        `INSERT INTO runs (run_id, started_at, finished_at, status, mode, markets, failed_markets)
-         VALUES ($1, epoch_ms(CAST($2 AS BIGINT)), epoch_ms(CAST($3 AS BIGINT)), $4, $5, $6, $7)`,
+        `INSERT INTO runs (run_id, started_at, finished_at, status, mode, markets, failed_markets, resumed_from, error)
+         VALUES ($1, epoch_ms(CAST($2 AS BIGINT)), epoch_ms(CAST($3 AS BIGINT)), $4, $5, $6, $7, $8, $9)`,
         [
           run.runId,
           epochMs(run.startedAt, 'startedAt'),
@@ -194,8 +256,140 @@ class DuckDbStore implements Store {
           run.mode,
           run.markets,
           run.failedMarkets,
+          run.resumedFrom ?? null,
+          run.error ?? null,
         ],
       );
+    });
+  }
+
+  putRunPlan(runId: string, plan: string): Promise<void> {
+    return this.serial(async () => {
+      const rows = await this.rows('UPDATE runs SET plan = $1 WHERE run_id = $2 RETURNING run_id', [plan, runId]);
+      if (rows.length === 0) throw new Error(`putRunPlan: unknown run ${runId}`);
+    });
+  }
+
+  getRunPlan(runId: string): Promise<string | null> {
+    return this.serial(async () => {
+      const rows = await this.rows('SELECT plan FROM runs WHERE run_id = $1', [runId]);
+      return rows[0] ? optStr(rows[0], 'plan') : null;
+    });
+  }
+
+  interruptRunningRuns(finishedAt: string, error: string): Promise<string[]> {
+    let ms: number;
+    try {
+      ms = epochMs(finishedAt, 'finishedAt');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.serial(async () => {
+      const rows = await this.rows(
+        `UPDATE runs SET status = 'failed', finished_at = epoch_ms(CAST($1 AS BIGINT)), error = $2
+         WHERE status = 'running' RETURNING run_id`,
+        [ms, error],
+      );
+      return rows.map((r) => str(r, 'run_id')).sort();
+    });
+  }
+
+  recordTasks(runId: string, records: readonly TaskRecord[], results: readonly CachedResult[]): Promise<void> {
+    if (records.length === 0 && results.length === 0) return Promise.resolve();
+    return this.serial(() =>
+      this.transaction(async () => {
+        if (results.length > 0) {
+          // Upsert as delete + append: the appender is an order of magnitude faster than row-by-row INSERT OR REPLACE.
+          await this.conn.run('DELETE FROM task_results WHERE key IN (SELECT unnest($1))', [textList(results.map((r) => r.key))], [TEXT_LIST]);
+          await this.append('task_results', (a) => results.forEach((r) => appendCached(a, r)));
+        }
+        if (records.length > 0) {
+          await this.conn.run('DELETE FROM run_tasks WHERE run_id = $1 AND task_id IN (SELECT unnest($2))', [runId, textList(records.map((r) => r.taskId))], [
+            VARCHAR,
+            TEXT_LIST,
+          ]);
+          await this.append('run_tasks', (a) => records.forEach((r) => appendTaskRecord(a, runId, r)));
+        }
+      }),
+    );
+  }
+
+  getTaskRecords(runId: string): Promise<TaskRecord[]> {
+    return this.serial(async () => {
+      const rows = await this.rows(
+        `SELECT task_id, kind, market, status, key, epoch_ms(started_at) AS started_ms, ms, fits, error
+         FROM run_tasks WHERE run_id = $1 ORDER BY started_at NULLS LAST, task_id`,
+        [runId],
+      );
+      return rows.map(toTaskRecord);
+    });
+  }
+
+  getCachedResults(keys: readonly string[]): Promise<Map<string, CachedResult>> {
+    if (keys.length === 0) return Promise.resolve(new Map());
+    return this.serial(async () => {
+      const rows = await this.rows(
+        `SELECT ${CACHED_COLUMNS}, value FROM task_results WHERE key IN (SELECT unnest($1))`,
+        [textList([...new Set(keys)])],
+        [TEXT_LIST],
+      );
+      return new Map(rows.map((r) => [str(r, 'key'), { ...toCachedInfo(r), value: str(r, 'value') }]));
+    });
+  }
+
+  cachedKeys(markets: readonly string[]): Promise<Set<string>> {
+    return this.serial(async () => {
+      const rows = await this.rows('SELECT key FROM task_results WHERE market IS NULL OR market IN (SELECT unnest($1))', [textList(markets)], [TEXT_LIST]);
+      return new Set(rows.map((r) => str(r, 'key')));
+    });
+  }
+
+  cachedInfo(kind: string, markets: readonly string[]): Promise<CachedResultInfo[]> {
+    return this.serial(async () => {
+      const rows = await this.rows(
+        `SELECT ${CACHED_COLUMNS} FROM task_results WHERE kind = $1 AND market IN (SELECT unnest($2))
+         ORDER BY created_at DESC, key`,
+        [kind, textList(markets)],
+        [VARCHAR, TEXT_LIST],
+      );
+      return rows.map(toCachedInfo);
+    });
+  }
+
+  lastGoodSpecs(): Promise<Map<string, string>> {
+    return this.serial(async () => {
+      const rows = await this.rows(
+        `SELECT market, arg_max(spec_hash, r.seq) AS spec_hash
+         FROM market_results m JOIN runs r USING (run_id)
+         WHERE m.status = 'succeeded' AND spec_hash IS NOT NULL
+         GROUP BY market`,
+      );
+      return new Map(rows.map((r) => [str(r, 'market'), str(r, 'spec_hash')]));
+    });
+  }
+
+  runSummaries(limit: number): Promise<RunSummary[]> {
+    return this.serial(async () => {
+      const rows = await this.rows(
+        `WITH t AS (
+           SELECT run_id,
+             count(*) FILTER (WHERE status = 'succeeded') AS succeeded,
+             count(*) FILTER (WHERE status = 'reused') AS reused,
+             count(*) FILTER (WHERE status = 'failed') AS failed,
+             count(*) FILTER (WHERE status = 'skipped') AS skipped,
+             coalesce(sum(fits), 0) AS fits
+           FROM run_tasks GROUP BY run_id)
+         SELECT r.*, coalesce(t.succeeded, 0) AS t_succeeded, coalesce(t.reused, 0) AS t_reused,
+           coalesce(t.failed, 0) AS t_failed, coalesce(t.skipped, 0) AS t_skipped, coalesce(t.fits, 0) AS t_fits
+         FROM (${RUN_SELECT}) r LEFT JOIN t USING (run_id)
+         ORDER BY r.started_ms DESC, r.seq DESC LIMIT $1`,
+        [Math.max(0, Math.floor(limit))],
+      );
+      return rows.map((r) => ({
+        run: toRunRecord(r),
+        tasks: { succeeded: int(r, 't_succeeded'), reused: int(r, 't_reused'), failed: int(r, 't_failed'), skipped: int(r, 't_skipped') },
+        fits: int(r, 't_fits'),
+      }));
     });
   }
 
@@ -301,8 +495,8 @@ class DuckDbStore implements Store {
     }
   }
 
-  private async rows(sql: string, params?: DuckDBValue[]): Promise<Row[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
+  private async rows(sql: string, params?: DuckDBValue[], types?: DuckDBType[]): Promise<Row[]> {
+    const reader = await this.conn.runAndReadAll(sql, params, types);
     return reader.getRowObjectsJS();
   }
 
@@ -330,6 +524,47 @@ class DuckDbStore implements Store {
 // ---- writing rows (column order = table definition order) ----
 
 const DOUBLE_LIST = LIST(DOUBLE);
+const TEXT_LIST = LIST(VARCHAR);
+
+function textList(items: readonly string[]): DuckDBValue {
+  return listValue([...items]);
+}
+
+function appendBool(a: DuckDBAppender, v: boolean | null | undefined): void {
+  if (v === null || v === undefined) a.appendNull();
+  else a.appendBoolean(v);
+}
+
+function appendTimestamp(a: DuckDBAppender, iso: string | null, field: string): void {
+  if (iso === null) a.appendNull();
+  else a.appendTimestamp(timestampValue(BigInt(epochMs(iso, field)) * 1000n));
+}
+
+function appendCached(a: DuckDBAppender, r: CachedResult): void {
+  a.appendVarchar(r.key);
+  a.appendVarchar(r.taskId);
+  a.appendVarchar(r.kind);
+  appendText(a, r.market);
+  a.appendVarchar(r.runId);
+  appendTimestamp(a, r.createdAt, 'createdAt');
+  a.appendVarchar(r.value);
+  appendText(a, r.meta);
+  a.endRow();
+}
+
+function appendTaskRecord(a: DuckDBAppender, runId: string, r: TaskRecord): void {
+  a.appendVarchar(runId);
+  a.appendVarchar(r.taskId);
+  a.appendVarchar(r.kind);
+  appendText(a, r.market);
+  appendText(a, r.status);
+  appendText(a, r.key);
+  appendTimestamp(a, r.startedAt, 'startedAt');
+  a.appendDouble(r.ms);
+  a.appendInteger(r.fits);
+  appendText(a, r.error);
+  a.endRow();
+}
 
 /** null/undefined become SQL NULL (so NOT NULL columns reject them); NaN is stored as NaN. */
 function appendDouble(a: DuckDBAppender, v: number | null | undefined): void {
@@ -354,6 +589,11 @@ function appendMarketResult(a: DuckDBAppender, runId: string, r: MarketResult): 
   appendText(a, r.error);
   appendText(a, r.chosen?.family);
   appendText(a, r.chosen ? JSON.stringify(r.chosen.params) : null);
+  appendText(a, r.specHash);
+  appendText(a, r.fallback?.reason);
+  appendText(a, r.selection?.tunedAt);
+  appendText(a, r.selection?.runId);
+  appendBool(a, r.selection?.reused);
   a.endRow();
 }
 
@@ -379,6 +619,8 @@ function appendScore(a: DuckDBAppender, runId: string, market: string, ordinal: 
   appendDouble(a, c.meanError);
   a.appendList([...c.foldErrors], DOUBLE_LIST);
   appendText(a, c.error);
+  appendBool(a, c.holdoutError !== undefined);
+  appendDouble(a, c.holdoutError);
   a.endRow();
 }
 
@@ -398,11 +640,13 @@ function appendFinding(a: DuckDBAppender, runId: string, market: string, ordinal
 
 type Row = Record<string, JS>;
 
-const RUN_SELECT = `SELECT run_id, epoch_ms(started_at) AS started_ms, epoch_ms(finished_at) AS finished_ms,
-  status, mode, markets, failed_markets FROM runs`;
+const RUN_SELECT = `SELECT run_id, seq, epoch_ms(started_at) AS started_ms, epoch_ms(finished_at) AS finished_ms,
+  status, mode, markets, failed_markets, resumed_from, error FROM runs`;
 
 function toRunRecord(r: Row): RunRecord {
   const finished = optInt(r, 'finished_ms');
+  const resumedFrom = optStr(r, 'resumed_from');
+  const error = optStr(r, 'error');
   return {
     runId: str(r, 'run_id'),
     startedAt: new Date(int(r, 'started_ms')).toISOString(),
@@ -411,6 +655,37 @@ function toRunRecord(r: Row): RunRecord {
     mode: str(r, 'mode'),
     markets: int(r, 'markets'),
     failedMarkets: int(r, 'failed_markets'),
+    ...(resumedFrom === null ? {} : { resumedFrom }),
+    ...(error === null ? {} : { error }),
+  };
+}
+
+const CACHED_COLUMNS = 'key, task_id, kind, market, run_id, epoch_ms(created_at) AS created_ms, meta';
+
+function toCachedInfo(r: Row): CachedResultInfo {
+  return {
+    key: str(r, 'key'),
+    taskId: str(r, 'task_id'),
+    kind: str(r, 'kind'),
+    market: optStr(r, 'market'),
+    runId: str(r, 'run_id'),
+    createdAt: new Date(int(r, 'created_ms')).toISOString(),
+    meta: optStr(r, 'meta'),
+  };
+}
+
+function toTaskRecord(r: Row): TaskRecord {
+  const started = optInt(r, 'started_ms');
+  return {
+    taskId: str(r, 'task_id'),
+    kind: str(r, 'kind'),
+    market: optStr(r, 'market'),
+    status: str(r, 'status') as TaskStatus,
+    key: optStr(r, 'key'),
+    startedAt: started === null ? null : new Date(started).toISOString(),
+    ms: num(r, 'ms'),
+    fits: int(r, 'fits'),
+    error: optStr(r, 'error'),
   };
 }
 
@@ -434,7 +709,8 @@ function toScore(r: Row): CandidateScore {
     meanError: optNum(r, 'mean_error'),
     foldErrors: numList(r, 'fold_errors'),
   };
-  return error === null ? score : { ...score, error };
+  const withError = error === null ? score : { ...score, error };
+  return r['in_holdout'] === true ? { ...withError, holdoutError: optNum(r, 'holdout_error') } : withError;
 }
 
 function toFinding(r: Row): Finding {
@@ -459,6 +735,10 @@ function toMarketResult(
   const error = optStr(r, 'error');
   const family = optStr(r, 'chosen_family');
   const params = optStr(r, 'chosen_params');
+  const specHash = optStr(r, 'spec_hash');
+  const fallback = optStr(r, 'fallback_reason');
+  const tunedAt = optStr(r, 'tuned_at');
+  const tunedIn = optStr(r, 'tuned_in_run');
   return {
     market,
     status: str(r, 'status') as MarketResult['status'],
@@ -467,6 +747,9 @@ function toMarketResult(
     candidates: scores.get(market) ?? [],
     ...(family === null ? {} : { chosen: { family, params: params === null ? {} : (JSON.parse(params) as Record<string, unknown>) } }),
     forecast: forecasts.get(market) ?? [],
+    ...(fallback === null ? {} : { fallback: { reason: fallback } }),
+    ...(tunedAt === null || tunedIn === null ? {} : { selection: { tunedAt, runId: tunedIn, reused: r['selection_reused'] === true } }),
+    ...(specHash === null ? {} : { specHash }),
   };
 }
 

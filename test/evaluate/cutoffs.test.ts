@@ -4,9 +4,9 @@ import { cvCutoffs, defaultMinTrain } from '../../runtime/evaluate/cutoffs.ts';
 describe('cvCutoffs', () => {
   it('matches a hand-worked example (n=10, h=2, 3 folds, step 1)', () => {
     assert.deepEqual(cvCutoffs({ n: 10, horizon: 2, folds: 3, step: 1, minTrain: 4 }), [
-      { cutoff: 6, testStart: 6, testEnd: 8 },
-      { cutoff: 7, testStart: 7, testEnd: 9 },
-      { cutoff: 8, testStart: 8, testEnd: 10 },
+      { cutoff: 6, trainStart: 0, testStart: 6, testEnd: 8 },
+      { cutoff: 7, trainStart: 0, testStart: 7, testEnd: 9 },
+      { cutoff: 8, trainStart: 0, testStart: 8, testEnd: 10 },
     ]);
   });
 

@@ -211,7 +211,7 @@ describe('fitAndForecast', () => {
   });
 
   it('throws for unknown families and unfit series', () => {
-    assert.throws(() => fitAndForecast('prophet', {}, y, ctx, 4, []), /known families: snaive, mstl/);
+    assert.throws(() => fitAndForecast('nope', {}, y, ctx, 4, []), /Unknown model family "nope"; known families: naive, snaive/);
     assert.throws(() => fitAndForecast('mstl', {}, y.subarray(0, 50), ctx, 4, [80]), /mstl: needs at least two full cycles/);
   });
 });

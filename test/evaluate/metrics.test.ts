@@ -40,3 +40,30 @@ describe('metrics', () => {
     assert.throws(() => rmse(Float64Array.of(1), Float64Array.of()), /rmse/);
   });
 });
+
+describe('selection metrics', () => {
+  it('computes MAPE, MASE with a stated period, and coverage', async () => {
+    const { mape, mase, maseScale, coverage, parseMetric } = await import('../../runtime/evaluate/metrics.ts');
+    close(mape([100, 200], [110, 180]), 10);
+    // in-sample 1, 3, 2, 6: naive-1 scale = (2 + 1 + 4) / 3
+    close(maseScale([1, 3, 2, 6], 1), 7 / 3);
+    close(maseScale([1, 3, 2, 6], 2), (1 + 3) / 2);
+    close(mase([10], [12], [1, 3, 2, 6], 1), 2 / (7 / 3));
+    close(coverage([1, 5, 9], [0, 0, 0], [2, 6, 8]), 2 / 3);
+    assert.equal(parseMetric('mase', 52).name, 'mase@52');
+    assert.equal(parseMetric('mase@1', 52).period, 1);
+    assert.throws(() => parseMetric('wape', 52), /Unknown metric "wape"/);
+  });
+
+  it('weights the horizon: uniform, linear (near term heavier), or a list', async () => {
+    const { horizonWeights, weightedError, parseMetric } = await import('../../runtime/evaluate/metrics.ts');
+    assert.deepEqual([...horizonWeights('linear', 3)], [3, 2, 1]);
+    assert.throws(() => horizonWeights([1, 2], 3), /has 2 values but the horizon is 3/);
+    const mae = parseMetric('mae', 1);
+    // errors 1, 2, 3 with weights 3, 2, 1: (3 + 4 + 3) / 6
+    close(weightedError(mae, [0, 0, 0], [1, 2, 3], horizonWeights('linear', 3), []), 10 / 6);
+    close(weightedError(parseMetric('rmse', 1), [0, 0], [3, 4], [1, 1], []), Math.sqrt(12.5));
+    // A skipped (excluded) step does not count.
+    close(weightedError(mae, [0, 0, 0], [1, 2, 3], [1, 1, 1], [], [0, 1, 0]), 2);
+  });
+});

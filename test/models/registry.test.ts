@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { allFamilies, familyNames, getFamily } from '../../runtime/models/registry.ts';
 
 describe('model registry', () => {
-  it('lists snaive and mstl', () => {
-    assert.deepEqual(familyNames(), ['snaive', 'mstl']);
+  it('lists the families of DESIGN §7, simplest first', () => {
+    assert.deepEqual(familyNames(), ['naive', 'snaive', 'drift', 'naive2', 'ses', 'holt', 'damped', 'theta', 'ets', 'mstl', 'prophet', 'ensemble']);
   });
 
   it('lists the same families by value', () => {
@@ -25,6 +25,6 @@ describe('model registry', () => {
   });
 
   it('names the known families when the name is unknown', () => {
-    assert.throws(() => getFamily('arima'), /Unknown model family "arima"; known families: snaive, mstl/);
+    assert.throws(() => getFamily('nope'), /Unknown model family "nope"; known families: naive, snaive, drift/);
   });
 });

@@ -1,0 +1,142 @@
+/**
+ * The model-fitting work of a run as plain functions of plain data, so that the same code runs
+ * in a worker thread (pool executor, `worker.mjs`) and in the main thread (inline executor).
+ * Inputs cross to workers by structured clone, the series as a transferred Float64Array.
+ *
+ * Each job maps to one pipeline stage (runtime/evaluate/pipeline.ts): tune -> tuneChunk,
+ * holdout -> checkHoldout, apply -> forecastChoice.
+ */
+import { checkHoldout, forecastChoice, tuneChunk, type Choice, type EvaluationSettings, type HoldoutResult } from '../evaluate/pipeline.ts';
+import type { FitContext, Forecast, ModelParams, RegressorCalendar } from '../models/contract.ts';
+import type { CandidateScore } from '../store/store.ts';
+import { loadMstl } from '../models/augurs.ts';
+import { buildRegressorCalendar, type EventSpec } from '../holidays/calendar.ts';
+import { canonicalJson } from '../plan/hash.ts';
+
+/**
+ * What a model may know besides the values, in a form that crosses threads: the calendar is
+ * described (country, events), not built, because a RegressorCalendar holds functions.
+ */
+export interface SeriesContext {
+  readonly period: number;
+  /** First day of each period of y. */
+  readonly periods: readonly string[];
+  /** 1 where a disruption window excludes the period from scoring (aligned with y). */
+  readonly excluded?: Uint8Array;
+  readonly country: string | null;
+  readonly events: readonly EventSpec[];
+}
+
+export interface TuneJob {
+  readonly kind: 'tune';
+  readonly family: string;
+  readonly paramSets: readonly ModelParams[];
+  /** The cleaned series (a private copy: its buffer is transferred to the worker). */
+  readonly y: Float64Array;
+  readonly ctx: SeriesContext;
+  readonly ev: EvaluationSettings;
+  /** Epoch milliseconds after which no further parameter set is started. */
+  readonly deadline: number;
+}
+
+export interface HoldoutJob {
+  readonly kind: 'holdout';
+  readonly y: Float64Array;
+  readonly ctx: SeriesContext;
+  readonly top: readonly CandidateScore[];
+  readonly ev: EvaluationSettings;
+}
+
+export interface ApplyJob {
+  readonly kind: 'apply';
+  readonly y: Float64Array;
+  readonly ctx: SeriesContext;
+  readonly choice: Choice;
+  readonly h: number;
+  readonly levels: readonly number[];
+}
+
+export type ComputeJob = TuneJob | HoldoutJob | ApplyJob;
+
+export type ComputeResult =
+  | { readonly kind: 'tune'; readonly scores: CandidateScore[]; readonly fits: number }
+  | { readonly kind: 'holdout'; readonly result: HoldoutResult; readonly fits: number }
+  | { readonly kind: 'apply'; readonly forecast: Forecast; readonly fits: number };
+
+export class TaskTimeoutError extends Error {
+  override name = 'TaskTimeoutError';
+}
+
+export function timeoutMessage(seconds: number): string {
+  return `timed out after ${seconds} s (search.taskTimeoutSeconds)`;
+}
+
+/** The transferable buffers of a job (sent to a worker without copying). */
+export function transferablesOf(job: ComputeJob): ArrayBuffer[] {
+  const out = [job.y.buffer as ArrayBuffer];
+  if (job.ctx.excluded) out.push(job.ctx.excluded.buffer as ArrayBuffer);
+  return out;
+}
+
+// Calendars are built once per thread and market calendar (date-holidays costs milliseconds per
+// country and year), and lazily: families that take no regressors never pay for them.
+const calendars = new Map<string, RegressorCalendar>();
+
+function lazyCalendar(country: string | null, events: readonly EventSpec[]): RegressorCalendar {
+  const id = canonicalJson({ country, events });
+  let built: RegressorCalendar | undefined = calendars.get(id);
+  const get = (): RegressorCalendar => {
+    if (!built) {
+      built = buildRegressorCalendar({ country, events });
+      calendars.set(id, built);
+    }
+    return built;
+  };
+  return {
+    get names() {
+      return get().names;
+    },
+    valuesAt: (periodStart: string) => get().valuesAt(periodStart),
+  };
+}
+
+export function fitContextOf(ctx: SeriesContext): FitContext {
+  return {
+    period: ctx.period,
+    periods: ctx.periods,
+    ...(ctx.excluded ? { excluded: ctx.excluded } : {}),
+    regressors: lazyCalendar(ctx.country, ctx.events),
+  };
+}
+
+export function runCompute(job: ComputeJob): ComputeResult {
+  const ctx = fitContextOf(job.ctx);
+  switch (job.kind) {
+    case 'tune': {
+      // One parameter set at a time, so that a deadline stops a chunk between fits: the only way
+      // to bound a task's time in the inline executor (the pool also terminates the worker).
+      const scores: CandidateScore[] = [];
+      for (const params of job.paramSets) {
+        if (Date.now() > job.deadline) throw new TaskTimeoutError(`stopped after ${scores.length} of ${job.paramSets.length} parameter sets: the deadline passed`);
+        scores.push(...tuneChunk(job.y, ctx, { family: job.family, paramSets: [params] }, job.ev));
+      }
+      return { kind: 'tune', scores, fits: job.paramSets.length * job.ev.folds };
+    }
+    case 'holdout':
+      return { kind: 'holdout', result: checkHoldout(job.y, ctx, job.top, job.ev), fits: job.ev.holdout > 0 ? job.top.length : 0 };
+    case 'apply':
+      return {
+        kind: 'apply',
+        forecast: forecastChoice(job.y, ctx, job.choice, job.h, job.levels),
+        fits: job.choice.kind === 'ensemble' ? job.choice.members.length : 1,
+      };
+  }
+}
+
+/**
+ * Instantiate the WebAssembly models now, once per thread (module state is per thread), so that
+ * the first task of a worker does not pay for it inside its time limit.
+ */
+export function warmUp(): void {
+  loadMstl();
+}
