@@ -6,6 +6,8 @@
  *   2. disruption windows are applied oldest first (a level shift rescales everything before it,
  *      including earlier windows' already-cleaned values);
  *   3. what is still missing (short gaps, cleaned windows) is filled by linear interpolation.
+ * `exclude` windows are interpolated too (models need a regular series) and marked in `excluded`,
+ * which the evaluation uses to leave them out of every score.
  * The same function serves the final fit and every CV fold: folds slice the cleaned series.
  */
 import type { Series } from '../store/series.ts';
@@ -36,6 +38,11 @@ export const defaultPrepareOptions: PrepareOptions = { maxGap: 13, shiftWindow: 
 export interface PreparedSeries {
   /** Cleaned series: regular, no NaN. */
   readonly series: Series;
+  /**
+   * 1 where a period lies in an `exclude` window: its value is interpolated so that models get a
+   * regular series, but CV and holdout never score it.
+   */
+  readonly excluded: Uint8Array;
   readonly findings: readonly Finding[];
 }
 
@@ -49,13 +56,14 @@ export function prepareSeries(
   const trimmed = dropBeforeLongGap(series, options.maxGap, findings);
   const values = Float64Array.from(trimmed.values);
   const periods = trimmed.periods;
+  const excluded = new Uint8Array(values.length);
   const ordered = [...disruptions].sort((a, b) => a.from.localeCompare(b.from));
   for (const window of ordered) {
-    applyWindow(periods, values, window, options, findings);
+    applyWindow(periods, values, excluded, window, options, findings);
   }
   const filled = fillByInterpolation(values);
   if (filled > 0) findings.push({ severity: 'info', code: 'filled', message: msg.filledPeriods(filled) });
-  return { series: { market: series.market, periods, values }, findings };
+  return { series: { market: series.market, periods, values }, excluded, findings };
 }
 
 function dropBeforeLongGap(series: Series, maxGap: number, findings: Finding[]): Series {
@@ -97,6 +105,7 @@ function indexOnOrAfter(periods: readonly string[], date: string): number {
 function applyWindow(
   periods: readonly string[],
   values: Float64Array,
+  excluded: Uint8Array,
   window: DisruptionWindow,
   options: PrepareOptions,
   findings: Finding[],
@@ -119,9 +128,7 @@ function applyWindow(
       findings.push({ severity: 'info', code: 'level-shift', period: periods[first], message: msg.levelShiftApplied(window.from, ratio, first) });
     }
   }
-  if (window.action === 'exclude') {
-    findings.push({ severity: 'warning', code: 'exclude-as-interpolate', message: msg.excludeAsInterpolate(window.from, window.to) });
-  }
+  if (window.action === 'exclude') excluded.fill(1, first, end);
   for (let i = first; i < end; i++) values[i] = Number.NaN;
 }
 

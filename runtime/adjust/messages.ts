@@ -19,8 +19,4 @@ export const levelShiftUnestimable = (from: string, to: string): string =>
 export const levelShiftApplied = (from: string, ratio: number, periodsRescaled: number): string =>
   `Level shift at "${from}": ${periodsRescaled} earlier period(s) rescaled by x${fmt(ratio)} to the new level.`;
 
-export const excludeAsInterpolate = (from: string, to: string): string =>
-  `Disruption "${from}" .. "${to}" has action "exclude", which is not implemented yet: ` +
-  `the window is interpolated instead (still scored in CV).`;
-
 export const nothingObserved = (): string => 'The series has no observed value left after cleaning.';

@@ -2,7 +2,7 @@
  * Content hashing for the planner: a canonical JSON form (object keys sorted, so the order keys are
  * written in a YAML file never changes a hash) and a short SHA-256 of it. Pure.
  */
-import { createHash } from 'node:crypto';
+import { hash as oneShot } from 'node:crypto';
 
 /**
  * JSON with object keys sorted at every level. `undefined` members are dropped (as JSON does),
@@ -57,15 +57,21 @@ const HASH_LENGTH = 32;
 
 /** Hash of any JSON-like values (their canonical form), as 32 hex digits. */
 export function hashOf(...parts: unknown[]): string {
-  return createHash('sha256').update(canonicalJson(parts)).digest('hex').slice(0, HASH_LENGTH);
+  return sha256(canonicalJson(parts));
 }
 
 /** Hash of strings already canonical (joined with NUL, which JSON text never contains unescaped). */
 export function hashStrings(...parts: readonly string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, HASH_LENGTH);
+  return sha256(parts.join('\u0000'));
 }
 
 /** Hash of raw bytes or text (data files, source code). */
 export function hashBytes(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex').slice(0, HASH_LENGTH);
+  return sha256(data);
+}
+
+// The one-shot API: about twice as fast as createHash().update().digest() for short inputs, and
+// planning 10,000 markets computes ~100,000 hashes.
+function sha256(data: string | Uint8Array): string {
+  return oneShot('sha256', data, 'hex').slice(0, HASH_LENGTH);
 }

@@ -76,7 +76,8 @@ const MODELINE = /^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$/;
 
 /** `modeline` (warning): the first line names the schema, so editors complete and document the file. */
 export function checkModeline(loaded: LoadedFile, schemaFile: 'market.schema.json' | 'project.schema.json', expectedPath: string): Diagnostic[] {
-  const first = loaded.text.split(/\r?\n/, 1)[0] ?? '';
+  const end = loaded.text.indexOf('\n');
+  const first = (end < 0 ? loaded.text : loaded.text.slice(0, end)).replace(/\r$/, '');
   const m = MODELINE.exec(first);
   const range = { line: 1, col: 1, endLine: 1, endCol: Math.max(2, first.length + 1) };
   if (m === null) return [makeDiagnostic(loaded.file, range, 'modeline', '', msg.modelineMissing(expectedPath), 'warning')];

@@ -451,7 +451,29 @@ function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** Parse a market file's text as the loader would, for tools that build specs (init, tests). */
-export function parseMarketText(text: string, file: string): LoadedFile {
-  return parseYaml(text, file);
+/**
+ * The rules of one market given as text, against a project given as text, without touching the
+ * file system for data (the data rules need files): for property-based tests and editor tooling.
+ */
+export async function validateMarketText(
+  text: string,
+  file: string,
+  opts: { project?: { text: string; file: string }; families?: readonly FamilyInfo[]; today?: string } = {},
+): Promise<Diagnostic[]> {
+  let project: ProjectContext | undefined;
+  const diagnostics: Diagnostic[] = [];
+  if (opts.project !== undefined) {
+    const loaded = parseYaml(opts.project.text, opts.project.file);
+    const ds = [...loaded.diagnostics, ...validateSchema(loaded, 'Project')];
+    if (loaded.syntaxOk && !hasErrors(ds)) {
+      const spec = (loaded.data as ProjectFile).spec;
+      ds.push(...checkProject(loaded, spec), ...checkSettings({ loaded, spec, root: path.dirname(opts.project.file) }, opts.families));
+      project = { loaded, spec, root: path.dirname(opts.project.file) };
+    }
+    diagnostics.push(...ds);
+  }
+  const env: Environment = { project, families: opts.families, schemaDir: 'schema' };
+  const checked = await checkMarket(parseYaml(text, file), env);
+  diagnostics.push(...checked.diagnostics, ...(await crossChecks([checked], indexOf([checked]), env, { today: opts.today, dataChecks: false })));
+  return sortDiagnostics(dedupe(diagnostics));
 }

@@ -124,7 +124,7 @@ export interface Layers {
 /** Merge the layers under a market file's spec (which is schema-valid) and fill every default. */
 export function resolveMarket(written: WrittenMarketSpec, layers: Layers = {}): Resolution {
   const origins = new Map<string, Origin>([['', { kind: 'builtin' }]]);
-  const target = structuredClone(MARKET_DEFAULTS) as unknown as Record<string, unknown>;
+  const target = cloneData(MARKET_DEFAULTS) as unknown as Record<string, unknown>;
   if (layers.defaults !== undefined) mergeInto(target, layers.defaults, '', { kind: 'defaults' }, origins);
   if (layers.preset !== undefined) mergeInto(target, layers.preset.settings, '', { kind: 'preset', preset: layers.preset.name }, origins);
   mergeInto(target, written, '', { kind: 'market' }, origins);
@@ -159,8 +159,9 @@ function mergeInto(target: Record<string, unknown>, layer: object, pointer: stri
       mergeInto(current, value, at, origin, origins);
       continue;
     }
-    for (const p of [...origins.keys()]) if (p.startsWith(`${at}/`)) origins.delete(p);
-    target[key] = structuredClone(value);
+    // Origins below `at` exist only where a mapping was merged before; they go with it.
+    if (isRecord(current)) for (const p of [...origins.keys()]) if (p.startsWith(`${at}/`)) origins.delete(p);
+    target[key] = cloneData(value);
     origins.set(at, origin);
   }
 }
@@ -169,7 +170,7 @@ function fillItemDefaults(spec: ResolvedMarketSpec, origins: Map<string, Origin>
   const fill = (item: Record<string, unknown>, defaults: Record<string, unknown>, pointer: string): void => {
     for (const [key, value] of Object.entries(defaults)) {
       if (item[key] !== undefined) continue;
-      item[key] = structuredClone(value);
+      item[key] = cloneData(value);
       origins.set(`${pointer}/${key}`, { kind: 'builtin' });
     }
   };
@@ -189,6 +190,17 @@ function fillItemDefaults(spec: ResolvedMarketSpec, origins: Map<string, Origin>
     fill(custom, ITEM_DEFAULTS.custom, '/custom');
     if (spec.custom?.method === 'module') fill(custom, ITEM_DEFAULTS.customModule, '/custom');
   }
+}
+
+/** A deep copy of parsed YAML data (plain objects, arrays, scalars); faster than structuredClone. */
+export function cloneData<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneData) as T;
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (!UNSAFE_KEYS.has(k)) out[k] = cloneData(v);
+    return out as T;
+  }
+  return value;
 }
 
 function escape(segment: string): string {

@@ -56,3 +56,20 @@ describe('prepareSeries', () => {
     assert.deepEqual([...out.series.values], [1, 2, 3]);
   });
 });
+
+describe('prepareSeries exclude windows', () => {
+  it('interpolates the window for fitting and marks it excluded from scoring', () => {
+    const s = weekly([10, 20, 500, 40, 50]);
+    const out = prepareSeries(s, [{ from: s.periods[2]!, to: s.periods[2]!, action: 'exclude', reason: 'outage' }]);
+    assert.deepEqual([...out.series.values], [10, 20, 30, 40, 50]);
+    assert.deepEqual([...out.excluded], [0, 0, 1, 0, 0]);
+    assert.ok(!out.findings.some((f) => f.severity === 'warning'));
+  });
+
+  it('keeps the mask aligned with the trimmed history', () => {
+    const s = weekly([1, NaN, NaN, NaN, 5, 6, 7]);
+    const out = prepareSeries(s, [{ from: s.periods[5]!, to: s.periods[5]!, action: 'exclude', reason: 'r' }], { maxGap: 2, shiftWindow: 8 });
+    assert.equal(out.series.values.length, 3);
+    assert.deepEqual([...out.excluded], [0, 1, 0]);
+  });
+});

@@ -30,7 +30,7 @@ describe('forecast run (end to end, real CLI, real DuckDB file)', function () {
     assert.ok(existsSync(path.join(dir, 'out/runs', firstRun, 'index.html')));
   });
 
-  it('a second run adds a second vintage and leaves the first untouched', async () => {
+  it('a second run reuses the stored results, adds a second vintage and leaves the first untouched', async () => {
     let store = await openDuckDbStore(path.join(dir, '.forecast/forecast.duckdb'));
     const before = await store.getResults(firstRun);
     await store.close();
@@ -41,13 +41,18 @@ describe('forecast run (end to end, real CLI, real DuckDB file)', function () {
     assert.equal(r.status, 0, r.stderr);
     const second = /^run (\S+):/m.exec(r.stdout)![1]!;
     assert.notEqual(second, firstRun);
+    // Nothing changed: every task but publish and report is reused, no model is fitted.
+    assert.match(r.stdout, /tasks: 2 ran, \d+ reused, 0 failed, 0 skipped; 0 model fits/);
 
     store = await openDuckDbStore(path.join(dir, '.forecast/forecast.duckdb'));
     try {
       const runs = await store.listRuns();
       assert.deepEqual(runs.map((x) => x.runId).sort(), [firstRun, second].sort());
       assert.deepEqual(await store.getResults(firstRun), before);
-      assert.equal((await store.getResults(second)).length, 2);
+      const again = await store.getResults(second);
+      assert.equal(again.length, 2);
+      assert.deepEqual(again.map((x) => x.forecast), before.map((x) => x.forecast), 'same inputs, same forecast');
+      assert.ok(again.every((x) => x.selection?.reused === true && x.selection.runId === firstRun));
     } finally {
       await store.close();
     }

@@ -97,7 +97,7 @@ describe('spec/project', () => {
       const byId = (id: string) => project?.markets.find((m) => m.id === id);
       assert.deepEqual(byId('launch')?.proxies, { method: 'fixed', launch: '2016-03-07', markets: [{ market: 'sv', weight: 2 }, { market: 'de', weight: 1 }] });
       assert.deepEqual(byId('similar')?.proxies, { method: 'knn', launch: '2016-04-04', k: 2, features: ['population', 'gdp_per_head'], candidates: ['sv', 'de'], exclude: ['launch'] });
-      assert.deepEqual(byId('handmade')?.custom, { method: 'module', module: fixture('valid/modules/flat.ts'), params: { level: { uniform: [0.5, 1.5] } }, review: false });
+      assert.deepEqual(byId('handmade')?.custom, { method: 'module', module: fixture('valid/modules/flat.mts'), params: { level: { uniform: [0.5, 1.5] } }, review: false });
       assert.deepEqual(byId('manual')?.custom, {
         method: 'inline',
         values: [

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { projectDir } from '../options.ts';
 import { UserError } from '../errors.ts';
 import { allFamilies } from '../../models/registry.ts';
@@ -46,7 +47,7 @@ export async function initMarketCommand(o: InitMarketOptions): Promise<number> {
     extends: o.extends ?? (presets.length === 1 ? (presets[0] as string) : null),
     key: o.key ?? o.id,
     source: sources[0] ?? 'CHANGE-ME',
-    schemaPath: path.relative(marketsDir, path.join(root, 'schema', 'market.schema.json')).split(path.sep).join('/'),
+    schemaPath: path.relative(marketsDir, await schemaFile(root)).split(path.sep).join('/'),
     today: new Date().toISOString().slice(0, 10),
     proxy: null,
   });
@@ -55,6 +56,13 @@ export async function initMarketCommand(o: InitMarketOptions): Promise<number> {
   const { diagnostics } = await validateFiles([file], { root, families: allFamilies() });
   for (const d of diagnostics) process.stderr.write(`${formatText(d)}\n`);
   return 0;
+}
+
+/** The project's own copy of the market schema when it has one, else the one this CLI validates with. */
+async function schemaFile(root: string): Promise<string> {
+  const local = path.join(root, 'schema', 'market.schema.json');
+  if (await stat(local).then(() => true, () => false)) return local;
+  return fileURLToPath(new URL('../../../schema/market.schema.json', import.meta.url));
 }
 
 export function register(program: Command, setExitCode: (code: number) => void): void {

@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { appendFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Project } from '../../runtime/spec/project.ts';
+import type { Store } from '../../runtime/store/store.ts';
+import { createPoolExecutor } from '../../runtime/execute/pool.ts';
+import { excludedMask } from '../../runtime/execute/job.ts';
+import { load, makeProject, openStore, planAndRun } from './helpers.ts';
+
+describe('runJob', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let project: Project;
+  let store: Store;
+
+  before(async () => {
+    dir = await makeProject([
+      { id: 'de' },
+      { id: 'sv' },
+      // Every candidate fails: MSTL needs two full cycles of 300 weeks.
+      { id: 'xx', extra: ['  models: [{ family: mstl, params: { periods: [300] } }]', '  evaluation: { horizon: 13, folds: 2, step: 13 }'] },
+    ]);
+    project = await load(dir);
+    store = await openStore(dir);
+  });
+
+  after(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  let firstRun: string;
+
+  it('forecasts every market and records every task and result in the store', async () => {
+    const { job, plan, runId } = await planAndRun(project, store);
+    firstRun = runId;
+    assert.equal(job.status, 'succeeded');
+    assert.deepEqual(job.results.map((r) => [r.market, r.status]), [['de', 'succeeded'], ['sv', 'succeeded'], ['xx', 'succeeded']]);
+    for (const r of job.results) assert.equal(r.forecast.length, 26);
+    const de = job.results.find((r) => r.market === 'de')!;
+    assert.equal(de.candidates.length, 2);
+    assert.ok(de.candidates.some((c) => c.holdoutError !== undefined), 'the top X carry their holdout error');
+    assert.deepEqual(de.selection, { tunedAt: de.selection!.tunedAt, runId, reused: false });
+    assert.equal(de.specHash, plan.markets.find((m) => m.id === 'de')!.spec);
+
+    const records = await store.getTaskRecords(runId);
+    assert.equal(records.length, plan.tasks.length);
+    const notRun = new Set(['select:xx', 'holdout:xx']); // xx has no successful candidate
+    assert.ok(records.every((r) => r.status === (notRun.has(r.taskId) ? (r.kind === 'select' ? 'failed' : 'skipped') : 'succeeded')));
+    assert.ok(records.filter((r) => r.kind === 'tune').every((r) => r.fits > 0 && r.key !== null));
+    const stored = await store.getResults(runId);
+    assert.equal(stored.length, 3);
+    assert.ok((await store.getActuals('de'))!.values.length > 200);
+  });
+
+  it('forecasts with the fallback model when every candidate fails, says why, and stores nothing of it', async () => {
+    const { job, runId } = await planAndRun(project, store, { select: ['market:xx'] });
+    const xx = job.results[0]!;
+    assert.equal(xx.status, 'succeeded');
+    assert.equal(xx.chosen?.family, 'snaive');
+    assert.match(xx.fallback!.reason, /^select failed: every candidate failed: mstl: /);
+    assert.equal(xx.selection, undefined);
+    assert.equal(xx.candidates.length, 1);
+    assert.equal(xx.candidates[0]!.meanError, null);
+    const records = await store.getTaskRecords(runId);
+    assert.equal(records.find((r) => r.taskId === 'select:xx')!.status, 'failed');
+    assert.equal(records.find((r) => r.taskId === 'holdout:xx')!.status, 'skipped');
+    assert.equal(records.find((r) => r.taskId === 'apply:xx')!.key, null, 'a fallback forecast is never reused');
+    const back = (await store.getResults(runId))[0]!;
+    assert.deepEqual(back.fallback, xx.fallback);
+  });
+
+  it('an immediate second run reuses every stored result, fits nothing, and stores a new vintage', async () => {
+    const { job, runId } = await planAndRun(project, store, { select: ['market:de', 'market:sv'] });
+    const outcomes = [...job.outcomes.values()];
+    assert.deepEqual(outcomes.filter((o) => o.status === 'succeeded').map((o) => o.id), ['publish']);
+    assert.equal(outcomes.reduce((n, o) => n + o.fits, 0), 0);
+    const first = await store.getResults(firstRun);
+    const second = await store.getResults(runId);
+    assert.deepEqual(second.map((r) => r.forecast), first.filter((r) => r.market !== 'xx').map((r) => r.forecast));
+    assert.deepEqual(second[0]!.selection, { ...first[0]!.selection!, reused: true });
+    assert.deepEqual(await store.getResults(firstRun), first, 'the first vintage is untouched');
+  });
+
+  it('a failed market fails alone: its later tasks are skipped, the others are forecast', async () => {
+    await rm(path.join(dir, 'data', 'sv.csv'));
+    try {
+      const { job, runId } = await planAndRun(project, store, { select: ['market:de', 'market:sv'], force: true });
+      assert.equal(job.status, 'partial');
+      const sv = job.results.find((r) => r.market === 'sv')!;
+      assert.equal(sv.status, 'failed');
+      assert.match(sv.error!, /^ingest failed: /);
+      assert.equal(job.results.find((r) => r.market === 'de')!.status, 'succeeded');
+      const records = await store.getTaskRecords(runId);
+      assert.equal(records.find((r) => r.taskId === 'apply:sv')!.status, 'skipped');
+      assert.equal((await store.getRun(runId))!.status, 'partial');
+    } finally {
+      const { writeData } = await import('./helpers.ts');
+      await writeData(dir, 'sv', 260, 1);
+    }
+  });
+
+  it('weekly mode: a new week of data refits the stored selection without tuning', async () => {
+    // Fresh results for de on the current data, then one more week arrives.
+    await planAndRun(project, store, { select: ['market:de'] });
+    const before = (await store.getActuals('de'))!;
+    await appendFile(path.join(dir, 'data', 'de.csv'), '2015W01,1234.5\n');
+    const { job, plan } = await planAndRun(project, store, { select: ['market:de'] });
+    assert.match(plan.markets[0]!.tuning.reason, /^reuses the selection tuned /);
+    const status = (id: string) => job.outcomes.get(id)!.status;
+    assert.equal(status('tune:de:mstl:0'), 'reused');
+    assert.equal(status('holdout:de'), 'reused');
+    assert.equal(status('apply:de'), 'succeeded');
+    assert.equal([...job.outcomes.values()].reduce((n, o) => n + o.fits, 0), 1, 'one refit, no tuning');
+    const de = job.results[0]!;
+    assert.equal(de.selection?.reused, true);
+    assert.equal((await store.getActuals('de'))!.values.length, before.values.length + 1);
+    assert.equal(de.forecast[0]!.period, '2015-01-05');
+  });
+
+  it('tune mode re-tunes although the inputs are unchanged', async () => {
+    const { job } = await planAndRun(project, store, { select: ['market:sv'], mode: 'tune' });
+    assert.equal(job.outcomes.get('tune:sv:mstl:0')!.status, 'succeeded');
+    assert.equal(job.outcomes.get('ingest:sv')!.status, 'reused');
+  });
+
+  it('a tune task over its time limit costs its candidates only: the market falls back and says so', async () => {
+    const executor = createPoolExecutor({ threads: 1 });
+    try {
+      const { job } = await planAndRun(project, store, {
+        select: ['market:sv'],
+        force: true,
+        executor,
+        // Every tune task of sv gets a limit it cannot meet.
+        edit: (plan) => ({ ...plan, tasks: plan.tasks.map((t) => (t.kind === 'tune' ? { ...t, timeoutSeconds: 0.001 } : t)) }),
+      });
+      const sv = job.results[0]!;
+      assert.equal(job.outcomes.get('tune:sv:mstl:0')!.status, 'failed');
+      assert.match(job.outcomes.get('tune:sv:mstl:0')!.error!, /timed out after 0\.001 s/);
+      assert.equal(sv.status, 'succeeded');
+      assert.match(sv.fallback!.reason, /every candidate failed/);
+      assert.ok(sv.candidates.every((c) => /timed out/.test(c.error ?? '')));
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it('reports each settled task after it is recorded, with progress counts', async () => {
+    const seen: string[] = [];
+    const markets: string[] = [];
+    const { plan } = await planAndRun(project, store, {
+      select: ['market:de'],
+      hooks: {
+        onTaskDone: (t, _o, p) => {
+          seen.push(t.id);
+          assert.equal(p.done, seen.length);
+          assert.equal(p.total, 9);
+        },
+        onMarketDone: (d) => markets.push(`${d.market}:${d.ok}`),
+      },
+    });
+    assert.equal(seen.length, plan.tasks.length);
+    assert.deepEqual(markets, ['de:true']);
+  });
+});
+
+describe('excludedMask', () => {
+  it('marks the weeks an exclude window overlaps', () => {
+    const periods = ['2016-01-04', '2016-01-11', '2016-01-18', '2016-01-25'];
+    const mask = excludedMask(periods, [
+      { from: '2016-01-13', to: '2016-01-19', action: 'exclude', reason: 'x' },
+      { from: '2016-01-25', to: '2016-01-31', action: 'interpolate', reason: 'y' },
+    ]);
+    assert.deepEqual([...mask!], [0, 1, 1, 0]);
+    assert.equal(excludedMask(periods, []), undefined);
+  });
+});
