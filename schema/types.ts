@@ -433,15 +433,15 @@ export interface PinModelOverride {
    */
   to: string;
   /**
-   * Name of a model family among the market's candidates (e.g. "snaive"). No default.
+   * Name of a registered model family (e.g. "snaive"). No default.
    */
   value: string;
   /**
-   * Why the model is pinned; shown in reports. No default.
+   * Why the forecast is changed; shown in reports next to the adjustment. No default.
    */
   reason: string;
   /**
-   * Who decided the override and answers for it. No default.
+   * Who decided the override and answers for it (a person or team, e.g. an e-mail address). No default.
    */
   owner: string;
 }

@@ -2,7 +2,7 @@
  * Phase 1: YAML text -> plain data, keeping the parsed document so that any JSON pointer can be
  * mapped back to a range of the text. Later phases never look at offsets themselves.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import {
   isAlias,
   isMap,
@@ -134,10 +134,15 @@ function failed(text: string, file: string, lineCounter: LineCounter, rule: stri
 export async function readYaml(file: string): Promise<LoadedFile> {
   let text: string;
   try {
-    // Checked before reading, so a huge file is never loaded into memory.
-    const size = (await stat(file)).size;
-    if (size > LIMITS.maxBytes) return failed('', file, new LineCounter(), 'yaml/too-large', msg.fileTooLarge(size, LIMITS.maxBytes));
-    text = await readFile(file, 'utf8');
+    const handle = await open(file, 'r');
+    try {
+      // Checked before reading, so a huge file is never loaded into memory.
+      const size = (await handle.stat()).size;
+      if (size > LIMITS.maxBytes) return failed('', file, new LineCounter(), 'yaml/too-large', msg.fileTooLarge(size, LIMITS.maxBytes));
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (e) {
     const loaded = parseYaml('', file);
     const code = (e as NodeJS.ErrnoException).code;

@@ -322,7 +322,7 @@ export function unknownPreset(name: string, known: readonly string[]): string {
 }
 
 export function incompleteSeries(key: string, extendsName: string | null): string {
-  const where = extendsName === null ? 'or in spec.defaults of forecast.yaml' : `in preset ${quote(extendsName)} or in spec.defaults of forecast.yaml`;
+  const where = extendsName === null ? 'in a preset it extends, or in spec.defaults of forecast.yaml' : `in preset ${quote(extendsName)} or in spec.defaults of forecast.yaml`;
   return `series.${key} is not set: write "${key}: ..." under series in the market file, ${where}`;
 }
 

@@ -82,6 +82,8 @@ export interface LoadOptions {
   today?: string;
   /** Run the rules that read each market's data (default true). */
   dataChecks?: boolean;
+  /** Build the normalized project (default true); `forecast validate` needs only the diagnostics. */
+  normalize?: boolean;
 }
 
 export interface LoadResult {
@@ -170,7 +172,7 @@ export async function loadProject(rootDir: string, opts: LoadOptions = {}): Prom
   const resolved = new Map(
     markets.flatMap((m) => (m.ctx === undefined ? [] : [[m.ctx.spec.id, { loaded: m.loaded, resolution: m.ctx.resolution, project: env.project?.loaded }] as const])),
   );
-  if (hasErrors(sorted) || writtenProject === undefined) return { project: null, diagnostics: sorted, resolved };
+  if (hasErrors(sorted) || writtenProject === undefined || opts.normalize === false) return { project: null, diagnostics: sorted, resolved };
   const normalized: MarketSpec[] = markets.map((m) =>
     normalizeMarket((m.ctx as MarketContext).spec, path.relative(root, m.loaded.file), { root, autoModels: opts.autoModels }),
   );
@@ -208,8 +210,13 @@ export async function validatePaths(paths: readonly string[], opts: ValidateOpti
  */
 export async function validateFiles(paths: readonly string[], opts: ValidateOptions = {}): Promise<ValidateResult> {
   const cwd = path.resolve(opts.root ?? process.cwd());
-  const loadOpts: LoadOptions = { families: opts.families, today: opts.today, dataChecks: opts.dataChecks };
-  const given = paths.length === 0 ? [cwd] : paths;
+  const loadOpts: LoadOptions = { families: opts.families, today: opts.today, dataChecks: opts.dataChecks, normalize: false };
+  if (paths.length === 0) {
+    // No paths: the project at root, which must exist (a missing forecast.yaml is an error).
+    const result = await loadProject(cwd, loadOpts);
+    return { files: [path.join(cwd, PROJECT_FILE), ...(await projectMarketFiles(cwd))], diagnostics: result.diagnostics };
+  }
+  const given = paths;
 
   const diagnostics: Diagnostic[] = [];
   const checkedFiles: string[] = [];
@@ -220,7 +227,7 @@ export async function validateFiles(paths: readonly string[], opts: ValidateOpti
       if (await isFile(path.join(p, PROJECT_FILE))) {
         const result = await loadProject(p, loadOpts);
         diagnostics.push(...result.diagnostics);
-        checkedFiles.push(path.join(p, PROJECT_FILE), ...(await projectMarketFiles(p, result)));
+        checkedFiles.push(path.join(p, PROJECT_FILE), ...(await projectMarketFiles(p)));
         continue;
       }
       const inFolder = await listYamlFiles(p);
@@ -383,8 +390,9 @@ async function projectIndex(project: ProjectContext | undefined, markets: readon
   return entries;
 }
 
-async function projectMarketFiles(root: string, result: LoadResult): Promise<string[]> {
-  const dir = result.project?.marketsDir ?? path.join(root, PROJECT_DEFAULTS.markets);
+async function projectMarketFiles(root: string): Promise<string[]> {
+  const project = await readYaml(path.join(root, PROJECT_FILE));
+  const dir = path.resolve(root, marketsKeyOrDefault(project.data));
   return (await isDirectory(dir)) ? listYamlFiles(dir) : [];
 }
 

@@ -79,22 +79,31 @@ function branches(s: Schema): { tag: string; schema: Schema; values: string[] }[
 
 function rows(schema: Schema, file: string, prefix: string, out: Row[], note = ''): void {
   const { schema: s, file: f } = resolve(schema, file);
-  const properties = new Map<string, { schema: Schema; notes: string[] }>();
-  for (const [key, sub] of Object.entries((s['properties'] ?? {}) as Record<string, Schema>)) properties.set(key, { schema: sub, notes: [] });
+  const properties = new Map<string, { schema: Schema; notes: string[]; variants: { values: string[]; schema: Schema }[] }>();
+  for (const [key, sub] of Object.entries((s['properties'] ?? {}) as Record<string, Schema>)) properties.set(key, { schema: sub, notes: [], variants: [] });
   const variants = branches(s);
   for (const { tag, schema: branch, values } of variants) {
     for (const [key, sub] of Object.entries((branch['properties'] ?? {}) as Record<string, Schema>)) {
       if (key === tag) continue;
-      const entry = properties.get(key) ?? { schema: sub, notes: [] };
+      const entry = properties.get(key) ?? { schema: sub, notes: [], variants: [] };
       entry.notes.push(...values);
+      entry.variants.push({ values, schema: sub });
       properties.set(key, entry);
     }
   }
   const tag = variants[0]?.tag;
   const allValues = variants.flatMap((v) => v.values);
-  for (const [key, { schema: sub, notes }] of properties) {
+  for (const [key, { schema: sub, notes, variants: seen }] of properties) {
     const onlyWith =
       tag !== undefined && notes.length > 0 && notes.length < allValues.length ? ` (only with ${tag} ${notes.map((n) => `\`${n}\``).join(' or ')})` : '';
+    const describe = (x: Schema): string => String(resolve(x, f).schema['description'] ?? x['description'] ?? '');
+    if (tag !== undefined && seen.length > 1 && new Set(seen.map((v) => describe(v.schema))).size > 1) {
+      // The same key means different things in different variants (e.g. an override's value).
+      const description = seen.map((v) => `With ${tag} ${v.values.map((n) => `"${n}"`).join(', ')}: ${describe(v.schema)}`).join(' ');
+      const type = [...new Set(seen.map((v) => typeOf(v.schema, f)))].join(' or ');
+      out.push({ key: `${prefix}${key}`, type, description });
+      continue;
+    }
     emit(sub, f, `${prefix}${key}`, out, note + onlyWith);
   }
 }

@@ -188,6 +188,11 @@ class DuckDbStore implements Store {
           await this.conn.run('INSERT INTO schema_version (version) VALUES ($1)', [v + 1]);
         });
       }
+      // Write the new schema into the database file now rather than leaving it in the write-ahead
+      // log: DuckDB (1.5) fails to replay an ALTER TABLE of a table whose default calls a
+      // sequence (runs.seq), so a process killed after migrating would leave a store that no
+      // longer opens. A checkpoint costs milliseconds and happens once per migration.
+      if (current < SCHEMA_VERSION) await this.conn.run('CHECKPOINT');
     });
   }
 

@@ -39,3 +39,35 @@ export function runCli(cwd: string, args: readonly string[]): CliResult {
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * Run `forecast <args>` through the CLI's `main()` in this process, with `cwd` as the working
+ * folder: the same code path as the binary minus the process start (seconds per call), for checks
+ * that need no separate process.
+ */
+export async function runMain(cwd: string, args: readonly string[]): Promise<CliResult> {
+  const { main } = await import('../../runtime/cli/main.ts');
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write;
+  const err = process.stderr.write;
+  const capture = (append: (s: string) => void) =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const callback = rest.find((r): r is () => void => typeof r === 'function');
+      callback?.();
+      return true;
+    }) as typeof process.stdout.write;
+  const previous = process.cwd();
+  process.stdout.write = capture((s) => (stdout += s));
+  process.stderr.write = capture((s) => (stderr += s));
+  process.chdir(cwd);
+  try {
+    const status = await main(args);
+    return { status, stdout, stderr };
+  } finally {
+    process.chdir(previous);
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}

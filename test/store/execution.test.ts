@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDbStore, SCHEMA_VERSION } from '../../runtime/store/duckdb.ts';
 import type { CachedResult, MarketResult, RunRecord, Store, TaskRecord } from '../../runtime/store/store.ts';
@@ -157,6 +159,26 @@ describe('DuckDB store: execution state', function () {
     assert.deepEqual([...(await store.getActuals('de'))!.values], [5]);
     assert.deepEqual([...(await store.getActuals('sv'))!.values], [3, 4]);
     await assert.rejects(store.putActualsMany([{ market: 'x', periods, values: Float64Array.from([1]) }]), /2 periods but 1 values/);
+  });
+
+  it('opens after the process that created it was killed (SIGKILL) right after migrating and writing', async () => {
+    await store.close();
+    const fresh = join(dir, 'killed.duckdb');
+    const module = pathToFileURL(join(import.meta.dirname, '../../runtime/store/duckdb.ts')).href;
+    const code = [
+      `const { openDuckDbStore } = await import(${JSON.stringify(module)});`,
+      `const s = await openDuckDbStore(${JSON.stringify(fresh)});`,
+      'await s.init();',
+      `await s.startRun({ runId: 'r', startedAt: '2016-01-25T06:00:00.000Z', finishedAt: null, status: 'running', mode: 'weekly', markets: 1, failedMarkets: 0 });`,
+      `await s.recordTasks('r', [{ taskId: 'ingest:de', kind: 'ingest', market: 'de', status: 'succeeded', key: 'k', startedAt: null, ms: 1, fits: 0, error: null }], []);`,
+      "process.kill(process.pid, 'SIGKILL');",
+    ].join('\n');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
+    assert.equal(child.signal, 'SIGKILL', child.stderr);
+    store = await openDuckDbStore(fresh);
+    await store.init();
+    assert.equal((await store.getRun('r'))?.status, 'running');
+    assert.deepEqual((await store.getTaskRecords('r')).map((r) => r.taskId), ['ingest:de']);
   });
 
   it('migrates a version 1 store, keeping its runs', async () => {

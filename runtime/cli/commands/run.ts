@@ -46,11 +46,12 @@ export function newRunId(now: Date = new Date()): string {
 export async function runCommand(options: RunOptions): Promise<number> {
   const started = performance.now();
   const json = options.logFormat === 'json';
-  if (options.planFile !== undefined && (options.select.length > 0 || options.mode !== undefined || options.force || options.resume !== undefined)) {
-    throw new UserError('a plan file fixes the selection, mode and reuse; --select, --mode, --force and --resume cannot be combined with it.');
+  const planOptions = options.select.length > 0 || options.mode !== undefined || options.force === true || options.report === false;
+  if (options.planFile !== undefined && (planOptions || options.resume !== undefined)) {
+    throw new UserError('a plan file fixes the selection, mode, reuse and report; --select, --mode, --force, --no-report and --resume cannot be combined with it.');
   }
-  if (options.resume !== undefined && (options.select.length > 0 || options.mode !== undefined || options.force)) {
-    throw new UserError('--resume runs the plan of the resumed run; --select, --mode and --force cannot be combined with it.');
+  if (options.resume !== undefined && planOptions) {
+    throw new UserError('--resume runs the plan of the resumed run; --select, --mode, --force and --no-report cannot be combined with it.');
   }
   for (const s of options.select) asUserError(() => parseSelector(s));
 
