@@ -214,7 +214,8 @@ export async function validateFiles(paths: readonly string[], opts: ValidateOpti
   if (paths.length === 0) {
     // No paths: the project at root, which must exist (a missing forecast.yaml is an error).
     const result = await loadProject(cwd, loadOpts);
-    return { files: [path.join(cwd, PROJECT_FILE), ...(await projectMarketFiles(cwd))], diagnostics: result.diagnostics };
+    const files = (await isFile(path.join(cwd, PROJECT_FILE))) ? [path.join(cwd, PROJECT_FILE), ...(await projectMarketFiles(cwd))] : [];
+    return { files, diagnostics: result.diagnostics };
   }
   const given = paths;
 
