@@ -50,7 +50,7 @@ export type SearchStrategy = "grid" | "random";
  */
 export type EvaluationWindow = "expanding" | "sliding";
 /**
- * "none" forecasts with the single best candidate; "mean" or "median" combine the top candidates' forecasts. Default: "none".
+ * "none" forecasts with the single best candidate; "mean" or "median" combine the top candidates' forecasts. Default: "mean" (the best setting on the M4 weekly benchmark).
  */
 export type Ensemble = "none" | "mean" | "median";
 /**
@@ -333,7 +333,7 @@ export interface WrittenEvaluation {
    */
   horizon?: number;
   /**
-   * Number of cutoffs (folds). Unit: folds. Default: 3.
+   * Number of cutoffs (folds). Unit: folds. Default: 4.
    */
   folds?: number;
   /**

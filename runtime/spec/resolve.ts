@@ -81,7 +81,7 @@ export const MARKET_DEFAULTS = deepFreezeValue({
   search: { strategy: 'grid', samples: 20, seed: 1, budget: null, maxAgeDays: 7, taskTimeoutSeconds: 600 } as Complete<WrittenSearch>,
   evaluation: {
     horizon: 13,
-    folds: 3,
+    folds: 4,
     step: 13,
     gap: 0,
     window: 'expanding',
@@ -90,7 +90,7 @@ export const MARKET_DEFAULTS = deepFreezeValue({
     metric: 'smape',
     weights: 'uniform',
     top: 3,
-    ensemble: 'none',
+    ensemble: 'mean',
   } as Complete<WrittenEvaluation>,
   forecast: { horizon: 26, levels: [80, 95] } as Complete<WrittenForecastSettings>,
   overrides: [] as Overrides,

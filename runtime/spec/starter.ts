@@ -96,7 +96,7 @@ export function starterMarket(o: StarterOptions): string {
       c('  #     params: {periods: {choice: [[52], [4, 52]]}}', 'a search space'),
       c('  # evaluation:', 'rolling-origin cross-validation'),
       c('  #   horizon: 13', 'periods scored per fold'),
-      c('  #   folds: 3', 'number of folds'),
+      c('  #   folds: 4', 'number of folds'),
       c('  #   holdout: 13', 'periods kept out of tuning'),
     );
   }

@@ -60,7 +60,7 @@ describe('spec/project', () => {
           { family: 'mstl', params: {} },
         ],
         search: { strategy: 'grid', samples: 20, seed: 1, budget: null, maxAgeDays: 7, taskTimeoutSeconds: 600 },
-        evaluation: { horizon: 13, folds: 3, step: 13, gap: 0, window: 'expanding', trainSize: null, holdout: 13, metric: 'smape', weights: 'uniform', top: 3, ensemble: 'none' },
+        evaluation: { horizon: 13, folds: 3, step: 13, gap: 0, window: 'expanding', trainSize: null, holdout: 13, metric: 'smape', weights: 'uniform', top: 3, ensemble: 'mean' },
         forecast: { horizon: 26, levels: [80, 95] },
         proxies: null,
         custom: null,

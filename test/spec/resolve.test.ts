@@ -48,7 +48,7 @@ describe('spec/resolve (defaults, presets and the market file)', () => {
     spec.evaluation.folds = 99;
     assert.deepEqual(written.tags, ['a']);
     assert.equal(defaults.evaluation?.folds, 5);
-    assert.equal(MARKET_DEFAULTS.evaluation.folds, 3);
+    assert.equal(MARKET_DEFAULTS.evaluation.folds, 4);
   });
 
   it('never copies keys that reach Object.prototype', () => {
