@@ -1,11 +1,14 @@
 /**
- * `npm run bench -- plan [--markets 200] [--skip-runs]`: the planner and the executors.
+ * `npm run bench -- plan [--markets 200] [--family holt|mstl] [--skip-runs]`: the planner and the executors.
  *
  *   1. Time to plan 1,000 and 10,000 generated markets (in memory; target: 10,000 < 3 s).
- *   2. A generated project of 200 weekly markets (MSTL, 20 parameter sets x 3 CV folds each)
- *      run from scratch with the pool executor on 1 worker thread, then on 2 (target: >= 1.7x
- *      the fits per second), with the peak memory of each run (the process's RSS, workers
- *      included: they are threads of it).
+ *   2. A generated project of 200 weekly markets (20 parameter sets x 3 CV folds each) run from
+ *      scratch with the pool executor on 1 worker thread, then on 2 (target: >= 1.7x the fits per
+ *      second), with the peak memory of each run (the process's RSS, workers included: they are
+ *      threads of it). The candidates are Holt's method over a grid of 10 alphas x with and
+ *      without seasonal adjustment (a few milliseconds per fit, so the bench takes minutes);
+ *      `--family mstl` uses MSTL over 20 period sets instead (WebAssembly, ~15 ms per fit, about
+ *      three times longer).
  *   3. An immediate second run of the same project with nothing changed (target: < 5% of the
  *      first run's time).
  * Runs are timed from loading the planning state to publishing (reading the store, planning,
@@ -30,10 +33,21 @@ import { newRunId } from '../runtime/cli/commands/run.ts';
 const PARAM_SETS = 20;
 const FOLDS = 3;
 
+type Family = 'holt' | 'mstl';
+
+/** The 20 parameter sets of the benchmark's candidate, as a search space in a market file. */
+function candidate(family: Family): { family: string; params: Record<string, unknown> } {
+  if (family === 'mstl') return { family: 'mstl', params: { periods: { choice: periodChoices() } } };
+  const alphas = Array.from({ length: PARAM_SETS / 2 }, (_, k) => Number((0.05 * (k + 1)).toFixed(2)));
+  return { family: 'holt', params: { alpha: { choice: alphas }, seasonality: { choice: ['always', 'none'] } } };
+}
+
 export default async function bench(args: string[]): Promise<void> {
   const marketsArg = args.indexOf('--markets');
   const runMarkets = marketsArg >= 0 ? Number(args[marketsArg + 1]) : 200;
   const skipRuns = args.includes('--skip-runs');
+  const familyArg = args.indexOf('--family');
+  const family: Family = familyArg >= 0 && args[familyArg + 1] === 'mstl' ? 'mstl' : 'holt';
 
   // ---- 1. planning ----
   const plan1k = timePlanning(1_000);
@@ -49,15 +63,15 @@ export default async function bench(args: string[]): Promise<void> {
   // ---- 2. execution ----
   const dir = await mkdtemp(path.join(os.tmpdir(), 'forecast-bench-plan-'));
   try {
-    await writeProject(dir, runMarkets);
+    await writeProject(dir, runMarkets, family);
     const { project, diagnostics } = await loadProject(dir, { families: allFamilies() });
     if (!project) throw new Error(`generated project is invalid:\n${diagnostics.map((d) => d.message).join('\n')}`);
-    line(`\n${runMarkets} generated weekly markets x ${FOLDS} folds x ${PARAM_SETS} parameter sets (mstl), holdout 13, top 3`);
+    line(`\n${runMarkets} generated weekly markets x ${FOLDS} folds x ${PARAM_SETS} parameter sets (${family}), holdout 13, top 3, ensemble of the top 3`);
 
     const one = await timedRun(project, path.join(dir, 'one.duckdb'), 1, true);
-    line(`1 worker:  ${one.seconds.toFixed(1)} s, ${one.fits} fits, ${one.fitsPerSecond.toFixed(1)} fits/s, peak RSS ${one.peakMb} MB`);
+    line(`1 worker:  ${one.seconds.toFixed(1)} s, ${one.fits} fits, ${one.fitsPerSecond.toFixed(1)} fits/s, peak RSS ${one.peakMb} MB${load(one)}`);
     const two = await timedRun(project, path.join(dir, 'two.duckdb'), 2, true);
-    line(`2 workers: ${two.seconds.toFixed(1)} s, ${two.fits} fits, ${two.fitsPerSecond.toFixed(1)} fits/s, peak RSS ${two.peakMb} MB`);
+    line(`2 workers: ${two.seconds.toFixed(1)} s, ${two.fits} fits, ${two.fitsPerSecond.toFixed(1)} fits/s, peak RSS ${two.peakMb} MB${load(two)}`);
     const speedup = two.fitsPerSecond / one.fitsPerSecond;
     line(`speedup 2 workers / 1: ${speedup.toFixed(2)}x  target >= 1.7x (${os.availableParallelism()} cores here)`);
 
@@ -71,6 +85,14 @@ export default async function bench(args: string[]): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The machine's load (1-minute average) around a run and the CPU time the process got: fits per
+ * second compare only on a machine that nothing else is using, and these show whether it was.
+ */
+function load(t: Timed): string {
+  return ` (load average ${t.loadBefore.toFixed(1)} -> ${t.loadAfter.toFixed(1)} on ${os.availableParallelism()} cores; process CPU ${t.cpuSeconds.toFixed(0)} s; main thread busy ${(100 * t.mainBusy).toFixed(0)}%)`;
 }
 
 function line(s: string): void {
@@ -91,7 +113,7 @@ function syntheticMarket(i: number): MarketSpec {
     series: { metric: 'units', frequency: 'weekly', source: 'gen', key: id, column: 'value', start: null },
     disruptions: i % 7 === 0 ? [{ from: '2014-09-22', to: '2014-09-28', action: 'level_shift', reason: 'generated' }] : [],
     events: [],
-    models: [{ family: 'mstl', params: { periods: { choice: periodChoices() } } }],
+    models: [candidate('mstl')],
     search: { strategy: 'grid', samples: 20, seed: 0, budget: null, maxAgeDays: 7, taskTimeoutSeconds: 600 },
     evaluation: { horizon: 13, folds: FOLDS, step: 13, gap: 0, window: 'expanding', trainSize: null, holdout: 13, metric: 'smape', weights: 'uniform', top: 3, ensemble: 'none' },
     forecast: { horizon: 26, levels: [80, 95] },
@@ -133,7 +155,7 @@ function timePlanning(n: number): { seconds: number; tasks: number; min: number;
 
 // ---- execution benchmark ----
 
-async function writeProject(dir: string, n: number): Promise<void> {
+async function writeProject(dir: string, n: number, family: Family): Promise<void> {
   await mkdir(path.join(dir, 'markets'));
   await mkdir(path.join(dir, 'data'));
   await writeFile(
@@ -149,7 +171,7 @@ async function writeProject(dir: string, n: number): Promise<void> {
       '',
     ].join('\n'),
   );
-  const choices = JSON.stringify(periodChoices());
+  const model = JSON.stringify(candidate(family));
   for (let i = 0; i < n; i++) {
     const id = `m${String(i).padStart(3, '0')}`;
     await writeFile(
@@ -164,8 +186,7 @@ async function writeProject(dir: string, n: number): Promise<void> {
         '  country: SE',
         '  workstream: mature',
         `  series: { metric: units, frequency: weekly, source: gen, key: ${id}, column: value }`,
-        '  models:',
-        `    - { family: mstl, params: { periods: { choice: ${choices} } } }`,
+        `  models: [${model}]`,
         `  evaluation: { horizon: 13, folds: ${FOLDS}, step: 13, holdout: 13, top: 3 }`,
         '',
       ].join('\n'),
@@ -196,6 +217,11 @@ interface Timed {
   ran: number;
   reused: number;
   peakMb: number;
+  loadBefore: number;
+  loadAfter: number;
+  cpuSeconds: number;
+  /** Event-loop utilisation of the main thread: what scheduling, storing and I/O cost it. */
+  mainBusy: number;
 }
 
 async function timedRun(project: Project, storeFile: string, threads: number, force: boolean): Promise<Timed> {
@@ -204,6 +230,9 @@ async function timedRun(project: Project, storeFile: string, threads: number, fo
   const executor = createPoolExecutor({ threads });
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const loadBefore = os.loadavg()[0]!;
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   try {
     const t0 = performance.now();
     const now = new Date();
@@ -223,6 +252,13 @@ async function timedRun(project: Project, storeFile: string, threads: number, fo
       ran: outcomes.filter((o) => o.status === 'succeeded').length,
       reused: outcomes.filter((o) => o.status === 'reused').length,
       peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6),
+      loadBefore,
+      loadAfter: os.loadavg()[0]!,
+      mainBusy: performance.eventLoopUtilization(elu0).utilization,
+      cpuSeconds: (() => {
+        const c = process.cpuUsage(cpu0);
+        return (c.user + c.system) / 1e6;
+      })(),
     };
   } finally {
     clearInterval(sampler);

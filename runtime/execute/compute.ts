@@ -10,6 +10,7 @@ import { checkHoldout, forecastChoice, tuneChunk, type Choice, type EvaluationSe
 import type { FitContext, Forecast, ModelParams, RegressorCalendar } from '../models/contract.ts';
 import type { CandidateScore } from '../store/store.ts';
 import { loadMstl } from '../models/augurs.ts';
+import { prepareModels } from '../models/registry.ts';
 import { buildRegressorCalendar, type EventSpec } from '../holidays/calendar.ts';
 import { canonicalJson } from '../plan/hash.ts';
 
@@ -133,10 +134,17 @@ export function runCompute(job: ComputeJob): ComputeResult {
   }
 }
 
+let ready: Promise<void> | null = null;
+
 /**
  * Instantiate the WebAssembly models now, once per thread (module state is per thread), so that
- * the first task of a worker does not pay for it inside its time limit.
+ * the first task of a worker does not pay for it inside its time limit; Prophet's optimiser can
+ * only be loaded asynchronously, so fitting it needs this awaited first.
  */
-export function warmUp(): void {
-  loadMstl();
+export function warmUp(): Promise<void> {
+  ready ??= (async () => {
+    loadMstl();
+    await prepareModels();
+  })();
+  return ready;
 }

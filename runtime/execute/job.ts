@@ -164,7 +164,8 @@ export async function runJob(plan: Plan, ctx: JobContext, hooks: JobHooks = {}):
   const prepared = async (task: Task): Promise<PreparedSeries> => (await values.get(`prepare:${task.market}`)) as PreparedSeries;
   /** The series and its context for a compute job: fresh copies, since their buffers are transferred. */
   const seriesJob = (market: MarketSpec, p: PreparedSeries): { y: Float64Array; ctx: SeriesContext } => {
-    const excluded = excludedMask(p.series.periods, market.disruptions);
+    // Periods in `exclude` windows: interpolated for fitting, left out of every score.
+    const excluded = p.excluded.some((x) => x === 1) ? p.excluded.slice() : undefined;
     return {
       y: p.series.values.slice(),
       ctx: {
@@ -527,25 +528,6 @@ export async function runJob(plan: Plan, ctx: JobContext, hooks: JobHooks = {}):
   const publish = outcomes.get('publish');
   if (publish?.status !== 'succeeded') throw new Error(`publishing the run failed: ${publish?.error ?? 'not run'}`);
   return { status, results, outcomes, reportPath, latestUpdated };
-}
-
-/**
- * 1 for the periods a disruption with `action: exclude` covers (a week overlaps the window), or
- * undefined when there are none. Families see interpolated values there; evaluation skips them.
- */
-export function excludedMask(periods: readonly string[], disruptions: MarketSpec['disruptions']): Uint8Array | undefined {
-  const windows = disruptions.filter((d) => d.action === 'exclude');
-  if (windows.length === 0) return undefined;
-  const mask = new Uint8Array(periods.length);
-  periods.forEach((p, i) => {
-    const last = addDays(p, 6);
-    if (windows.some((w) => p <= w.to && last >= w.from)) mask[i] = 1;
-  });
-  return mask;
-}
-
-function addDays(iso: string, days: number): string {
-  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function candidateId(family: string, params: ModelParams): string {

@@ -6,7 +6,7 @@ import { register } from 'tsx/esm/api';
 register();
 const { runCompute, warmUp } = await import('./compute.ts');
 // WebAssembly models initialise once per worker, when it starts.
-warmUp();
+await warmUp();
 
 /** Piscina calls the default export with each job. */
 export default function compute(job) {

@@ -2,6 +2,7 @@
  * The model families a spec may name. Adding a family means adding it here; nothing else
  * dispatches on family names.
  */
+import { arimaFamily } from './arima.ts';
 import type { ModelFamily } from './contract.ts';
 import { makeEnsembleFamily } from './ensemble.ts';
 import { mstlFamily } from './mstl.ts';
@@ -21,6 +22,7 @@ const FAMILIES: ReadonlyMap<string, ModelFamily> = new Map(
     dampedFamily,
     thetaFamily,
     etsFamily,
+    arimaFamily,
     mstlFamily,
     prophetFamily,
     makeEnsembleFamily((name) => getFamily(name)),

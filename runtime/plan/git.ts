@@ -5,7 +5,7 @@
  * from the working tree for both sides of a plan diff, so the diff shows what the specs change.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -69,8 +69,12 @@ export async function loadProjectAtRef(root: string, ref: string, options: LoadO
     const loaded = await loadProject(tmp, options);
     // Paths in the loaded project point into the temporary copy; point them back at the project.
     const back = (p: string): string => path.join(root, path.relative(tmp, p));
+    // Normalized markets hold absolute paths too (custom.path, custom.module): same rewrite, on
+    // their JSON, so that a path in a spec does not read as changed only because of the copy.
+    const rewrite = <T>(value: T): T => JSON.parse(JSON.stringify(value).split(jsonText(tmp)).join(jsonText(root))) as T;
     const project: Project | null = loaded.project && {
       ...loaded.project,
+      markets: rewrite(loaded.project.markets),
       root,
       storePath: loaded.project.storePath === null ? null : back(loaded.project.storePath),
       outputDir: back(loaded.project.outputDir),
@@ -83,7 +87,12 @@ export async function loadProjectAtRef(root: string, ref: string, options: LoadO
   }
 }
 
+/** `text` as it appears inside a JSON string. */
+function jsonText(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+/** The path with symbolic links resolved (git reports the real path of the repository's top). */
 async function realTop(p: string): Promise<string> {
-  const { realpath } = await import('node:fs/promises');
   return realpath(p).catch(() => p);
 }

@@ -411,7 +411,8 @@ function planMarket(market: PlannableMarket, ctx: MarketContext): PlannedMarket 
       deps: [prepare.id],
       after: [holdout.id],
       hash: hashStrings('apply', code, c.apply, taskKey(prepare), taskKey(holdout)),
-      fits: 1,
+      // An ensemble fits each of its members.
+      fits: ev.ensemble === 'none' ? 1 : ev.top,
       timeoutSeconds,
     },
     ctx.force,

@@ -19,6 +19,12 @@ describe('task value codec', () => {
     assert.deepEqual(back.series.periods, value.series.periods);
   });
 
+  it('round-trips Uint8Array masks', () => {
+    const back = decodeValue(encodeValue({ excluded: Uint8Array.from([0, 1, 1, 0]) })) as { excluded: Uint8Array };
+    assert.ok(back.excluded instanceof Uint8Array);
+    assert.deepEqual([...back.excluded], [0, 1, 1, 0]);
+  });
+
   it('encodes a subarray view by its own bytes only', () => {
     const big = Float64Array.from([1, 2, 3, 4]);
     const back = decodeValue(encodeValue(big.subarray(1, 3))) as Float64Array;

@@ -100,3 +100,22 @@ describe('pool executor specifics', function () {
     await ex.close();
   });
 });
+
+describe('models that load asynchronously', function () {
+  this.timeout(120_000);
+  for (const make of [() => createInlineExecutor(), () => createPoolExecutor({ threads: 1 })]) {
+    it(`${make().kind}: fits prophet (its optimiser is loaded once per thread before the first job)`, async () => {
+      const ex = make();
+      try {
+        const n = 160;
+        const r = await ex.run(
+          { kind: 'apply', y: series(n), ctx: { period: 52, periods: periods(n), country: 'SE', events: [] }, choice: { kind: 'single', family: 'prophet', params: {} }, h: 13, levels: [80, 95] },
+          120,
+        );
+        assert.equal(r.kind === 'apply' && r.forecast.mean.length, 13);
+      } finally {
+        await ex.close();
+      }
+    });
+  }
+});

@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { Project } from '../../runtime/spec/project.ts';
 import type { Store } from '../../runtime/store/store.ts';
 import { createPoolExecutor } from '../../runtime/execute/pool.ts';
-import { excludedMask } from '../../runtime/execute/job.ts';
 import { load, makeProject, openStore, planAndRun } from './helpers.ts';
 
 describe('runJob', function () {
@@ -16,7 +15,15 @@ describe('runJob', function () {
   before(async () => {
     dir = await makeProject([
       { id: 'de' },
-      { id: 'sv' },
+      {
+        id: 'sv',
+        extra: [
+          '  models: [{ family: snaive }, { family: mstl }]',
+          '  evaluation: { horizon: 13, folds: 2, step: 13 }',
+          // Stored with its prepared series: the exclusion mask must survive the task cache.
+          '  disruptions: [{ from: 2012-03-05, to: 2012-03-18, action: exclude, reason: outage }]',
+        ],
+      },
       // Every candidate fails: MSTL needs two full cycles of 300 weeks.
       { id: 'xx', extra: ['  models: [{ family: mstl, params: { periods: [300] } }]', '  evaluation: { horizon: 13, folds: 2, step: 13 }'] },
     ]);
@@ -79,6 +86,8 @@ describe('runJob', function () {
     const second = await store.getResults(runId);
     assert.deepEqual(second.map((r) => r.forecast), first.filter((r) => r.market !== 'xx').map((r) => r.forecast));
     assert.deepEqual(second[0]!.selection, { ...first[0]!.selection!, reused: true });
+    assert.deepEqual(second.map((r) => r.findings), first.filter((r) => r.market !== 'xx').map((r) => r.findings), 'QA and cleaning findings come back from the cache');
+    assert.ok(second[1]!.findings.some((f) => f.code === 'filled'), 'sv\'s exclude window was interpolated');
     assert.deepEqual(await store.getResults(firstRun), first, 'the first vintage is untouched');
   });
 
@@ -111,7 +120,8 @@ describe('runJob', function () {
     assert.equal(status('tune:de:mstl:0'), 'reused');
     assert.equal(status('holdout:de'), 'reused');
     assert.equal(status('apply:de'), 'succeeded');
-    assert.equal([...job.outcomes.values()].reduce((n, o) => n + o.fits, 0), 1, 'one refit, no tuning');
+    const fits = [...job.outcomes.values()].filter((o) => o.fits > 0).map((o) => o.id);
+    assert.deepEqual(fits, ['apply:de'], 'the chosen model is refitted; nothing is tuned');
     const de = job.results[0]!;
     assert.equal(de.selection?.reused, true);
     assert.equal((await store.getActuals('de'))!.values.length, before.values.length + 1);
@@ -161,17 +171,5 @@ describe('runJob', function () {
     });
     assert.equal(seen.length, plan.tasks.length);
     assert.deepEqual(markets, ['de:true']);
-  });
-});
-
-describe('excludedMask', () => {
-  it('marks the weeks an exclude window overlaps', () => {
-    const periods = ['2016-01-04', '2016-01-11', '2016-01-18', '2016-01-25'];
-    const mask = excludedMask(periods, [
-      { from: '2016-01-13', to: '2016-01-19', action: 'exclude', reason: 'x' },
-      { from: '2016-01-25', to: '2016-01-31', action: 'interpolate', reason: 'y' },
-    ]);
-    assert.deepEqual([...mask!], [0, 1, 1, 0]);
-    assert.equal(excludedMask(periods, []), undefined);
   });
 });

@@ -90,8 +90,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
     const inPlan = new Set(plan.markets.map((m) => m.id));
     for (const m of project.markets) {
       if (!inPlan.has(m.id)) continue;
-      const keys = unsupportedKeys(m);
-      if (keys.length > 0) process.stderr.write(`warning: market ${m.id} uses ${keys.join(', ')}, not supported by this runtime yet: ignored (or refused at ingest)\n`);
+      for (const key of unsupportedKeys(m)) {
+        const effect = key === 'workstream' ? `workstream "${m.workstream}" is refused at ingest` : 'it is ignored';
+        process.stderr.write(`warning: market ${m.id} uses ${key}, which this runtime does not support yet: ${effect}\n`);
+      }
     }
 
     const runId = newRunId(now);
