@@ -240,8 +240,8 @@ export async function runJob(plan: Plan, ctx: JobContext, hooks: JobHooks = {}):
       const meta: SelectionMeta = {
         specKey: pm.specKey,
         codeVersion: plan.codeVersion,
-        historyEnd: pm.dataEnd,
-        historyHash: pm.history,
+        historyBytes: pm.dataBytes,
+        historyHash: pm.data,
         tunedAt: now().toISOString(),
         runId: ctx.runId,
         select: select.key ?? '',
@@ -294,11 +294,18 @@ export async function runJob(plan: Plan, ctx: JobContext, hooks: JobHooks = {}):
     },
     async publish() {
       results = await Promise.all(plan.markets.map((pm) => collectMarketResult(pm)));
+      // The actuals shown in reports: rewritten only for markets whose data changed since they
+      // were stored (rewriting 200 unchanged series costs a run that reuses everything a second).
+      const stored = await ctx.store.actualsKeys(plan.markets.map((m) => m.id));
       const actuals: Series[] = [];
+      const keys = new Map<string, string>();
       for (const pm of plan.markets) {
-        if (isOk(outcome(`qa:${pm.id}`))) actuals.push(((await values.get(`qa:${pm.id}`)) as QaValue).series);
+        const qa = outcome(`qa:${pm.id}`);
+        if (!isOk(qa) || (qa!.key !== null && stored.get(pm.id) === qa!.key)) continue;
+        actuals.push(((await values.get(`qa:${pm.id}`)) as QaValue).series);
+        if (qa!.key !== null) keys.set(pm.id, qa!.key);
       }
-      await ctx.store.putActualsMany(actuals);
+      await ctx.store.putActualsMany(actuals, keys);
       const failed = results.filter((r) => r.status === 'failed').length;
       status = failed === 0 ? 'succeeded' : failed < results.length ? 'partial' : 'failed';
       await ctx.store.finishRun(ctx.runId, now().toISOString(), status, results);

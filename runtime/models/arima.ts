@@ -12,8 +12,10 @@
  *     to stdout on every fit, and sets `process.exitCode` when the C code calls `exit()`;
  *     our instance captures printing and turns `exit()` into a thrown Error;
  *   - the fitted order is only readable from wasm memory, and two ctsa bugs need it (below);
- *   - ctsa leaks the search results of every fit (`aa_ret_free` is commented out), so a long
- *     benchmark must be able to drop the instance and start a fresh one.
+ *   - a failed fit (a trap, or ctsa's exit()) leaves the instance unusable, and ctsa's source
+ *     does not free a fit's search results (`aa_ret_free` is commented out; no heap growth was
+ *     measurable over 60 fits, 16.9 MB): we drop such an instance, or one whose heap passed
+ *     512 MB, and start a fresh one.
  * The compiled module is kept once per thread (module state is per realm, as in augurs.ts);
  * instances are cheap to recreate from it.
  *
@@ -44,11 +46,16 @@ const NAME = 'arima';
 
 /** ctsa's AutoARIMA refuses shorter series (the package's own minimum for automatic models). */
 export const MIN_OBSERVATIONS = 20;
+/**
+ * The series is passed on the wasm stack (the module exports no malloc), which overflows a little
+ * above 8000 values; 5000 leaves room for ctsa's own stack use (96 years of weekly data).
+ */
+export const MAX_OBSERVATIONS = 5000;
 /** Seasonal ARIMA is offered up to this period: with 52, one fit took over 5 minutes (R: 88 s). */
 export const MAX_SEASONAL_PERIOD = 24;
 /** Forecasts computed at fit time (2 years of weeks); longer horizons refit (deterministic). */
 const CACHED_STEPS = 104;
-/** Drop the wasm instance when its heap grows past this (ctsa leaks every fit's search results). */
+/** Replace the wasm instance when its heap grows past this (a guard against ctsa's unfreed results). */
 const HEAP_LIMIT_BYTES = 512 * 1024 * 1024;
 
 const PARAMS = ['seasonality', 'period', 'seasonal', 'maxP', 'maxD', 'maxQ', 'maxSeasonalP', 'maxSeasonalD', 'maxSeasonalQ', 'approximation', 'stepwise'] as const;
@@ -116,26 +123,29 @@ export const arimaFamily: ModelFamily = {
     };
     const minimum = Math.max(MIN_OBSERVATIONS, 2 * search.period + search.maxD);
     if (n < minimum) throw new Error(`${NAME}: needs at least ${minimum} observations, got ${n}`);
+    if (n > MAX_OBSERVATIONS) throw new Error(`${NAME}: handles at most ${MAX_OBSERVATIONS} observations, got ${n}; shorten the history`);
 
     const adj = adjustSeasonality(y, period, mode);
-    const series = Float64Array.from(adj.adjusted);
-    let cached = forecastSeries(series, search, CACHED_STEPS);
-    return new GaussianFitted(
-      NAME,
-      {
-        mean: (h) => {
-          if (h > cached.mean.length) cached = forecastSeries(series, search, h);
-          return cached.mean.slice(0, h);
-        },
-        variance: (h) => {
-          if (h > cached.mse.length) cached = forecastSeries(series, search, h);
-          return cached.mse.slice(0, h);
-        },
-      },
-      adj.future,
-    );
+    return new ArimaFitted(Float64Array.from(adj.adjusted), search, adj.future);
   },
 };
+
+/** A fitted AutoARIMA: forecasts of the adjusted series, re-seasonalised; `order` says which model. */
+export class ArimaFitted extends GaussianFitted {
+  /** The model AutoARIMA selected (on the seasonally adjusted series when adjusted). */
+  readonly order: ArimaOrder;
+
+  constructor(series: Float64Array, search: Search, future: Float64Array) {
+    let cached = forecastSeries(series, search, CACHED_STEPS);
+    // Horizons beyond the cache refit: the selection is deterministic, so the model is the same.
+    const upTo = (h: number): SeriesForecast => {
+      if (h > cached.mean.length) cached = forecastSeries(series, search, h);
+      return cached;
+    };
+    super(NAME, { mean: (h) => upTo(h).mean.slice(0, h), variance: (h) => upTo(h).mse.slice(0, h) }, future);
+    this.order = cached.order;
+  }
+}
 
 interface Search {
   readonly maxP: number;
@@ -278,7 +288,14 @@ interface Ctsa {
   heapBytes(): number;
 }
 
-let compiled: { factory: EmscriptenFactory; wasm: WebAssembly.Module } | undefined;
+/** Node's WebAssembly; the project's TypeScript lib (ES2023, no DOM) does not declare it. */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => object;
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: { factory: EmscriptenFactory; wasm: object } | undefined;
 let instance: Ctsa | undefined;
 
 function ctsaInstance(): Ctsa {
@@ -290,7 +307,12 @@ function dropInstance(): void {
   instance = undefined;
 }
 
-function loadCompiled(): { factory: EmscriptenFactory; wasm: WebAssembly.Module } {
+/** Heap size of this thread's wasm instance in bytes (0 before the first fit); for diagnostics. */
+export function arimaHeapBytes(): number {
+  return instance?.heapBytes() ?? 0;
+}
+
+function loadCompiled(): { factory: EmscriptenFactory; wasm: object } {
   if (compiled === undefined) {
     // createRequire rather than import.meta.resolve: under mocha, tsx may load this file as
     // CommonJS, where import.meta has no resolve (see augurs.ts). The files below are not in the
@@ -300,7 +322,7 @@ function loadCompiled(): { factory: EmscriptenFactory; wasm: WebAssembly.Module 
     try {
       const factory = require(join(dir, 'wasm', 'native-sync.js')) as EmscriptenFactory;
       const bytes = require(join(dir, 'wrapper', 'native.bin.js')) as Uint8Array;
-      compiled = { factory, wasm: new WebAssembly.Module(bytes) };
+      compiled = { factory, wasm: new Wasm.Module(bytes) };
     } catch (err) {
       throw new Error(`${NAME}: cannot load the arima package's WebAssembly from ${dir}: ${(err as Error).message}`);
     }
@@ -321,7 +343,8 @@ function createInstance(): Ctsa {
   const { factory, wasm } = loadCompiled();
   let printed: string[] = [];
   const m = factory({
-    instantiateWasm: (imports: WebAssembly.Imports, receive: (i: WebAssembly.Instance) => unknown) => receive(new WebAssembly.Instance(wasm, imports)),
+    // Instantiate from the module compiled once per thread (the factory would compile again).
+    instantiateWasm: (imports: object, receive: (instance: object) => unknown) => receive(new Wasm.Instance(wasm, imports)),
     print: (line: string) => printed.push(line),
     printErr: (line: string) => printed.push(line),
     // Emscripten's default sets process.exitCode before throwing; a failed fit must not fail the process.

@@ -87,9 +87,8 @@ export interface PlanMarket {
   readonly spec: string;
   /** Fingerprint of the market's data file. */
   readonly data: string;
-  /** Last period of the data and the fingerprint of the rows up to it (recorded with a selection, see weekly mode). */
-  readonly dataEnd: string | null;
-  readonly history: string;
+  /** Its length in bytes (a selection records it: weekly mode checks that those bytes are unchanged). */
+  readonly dataBytes: number;
   /** Hash of the spec fragments tuning reads (no data, no code version). */
   readonly specKey: string;
   /** specKey + code version: a stored selection with this key may be reused in weekly mode. */
@@ -118,20 +117,21 @@ export type PlannableMarket = MarketSpec;
 export interface DataState {
   /** Fingerprint of the file's bytes; `missing` when it cannot be read. */
   readonly hash: string;
-  /** Last period with a parseable label, null when none. */
-  readonly end: string | null;
-  /** Fingerprint of the parsed rows up to `end`. */
-  readonly history: string;
+  /** Length of the file in bytes. */
+  readonly bytes: number;
 }
 
 /** A stored selection (the result of a holdout task), as weekly mode needs it. */
 export interface SelectionRecord {
   readonly specKey: string;
   readonly codeVersion: string;
-  readonly historyEnd: string | null;
-  /** Fingerprint of the rows tuning saw (up to historyEnd). */
+  /**
+   * The data tuning saw: the file's length and fingerprint then. Data files grow by appending
+   * rows, so "only new weeks arrived" is "the file still starts with those bytes".
+   */
+  readonly historyBytes: number;
   readonly historyHash: string;
-  /** Fingerprint of the rows up to historyEnd in the data as it is now (the state loader fills it). */
+  /** Fingerprint of the first historyBytes bytes of the file as it is now (the state loader fills it). */
   readonly currentHistory: string;
   readonly tunedAt: string;
   readonly runId: string;
@@ -330,7 +330,7 @@ function planMarket(market: PlannableMarket, ctx: MarketContext): PlannedMarket 
   const { state } = ctx;
   const m = market.id;
   const code = state.codeVersion;
-  const data = state.data.get(m) ?? { hash: 'unknown', end: null, history: '' };
+  const data = state.data.get(m) ?? { hash: 'unknown', bytes: 0 };
   const f = fragments(market, ctx.source);
   // Each fragment is canonicalised once per market; task hashes combine these strings.
   const c = {
@@ -424,8 +424,7 @@ function planMarket(market: PlannableMarket, ctx: MarketContext): PlannedMarket 
       file: market.file ?? '',
       spec: specHash(market),
       data: data.hash,
-      dataEnd: data.end,
-      history: data.history,
+      dataBytes: data.bytes,
       specKey,
       selectionKey,
       tuning,
@@ -471,7 +470,7 @@ function decideTuning(
   let why: string;
   if (!newest) why = 'never tuned';
   else if (!match) why = newest.specKey !== d.specKey ? 'spec changed since the last tuning' : 'code changed since the last tuning';
-  else if (match.currentHistory !== match.historyHash) why = `data up to ${match.historyEnd ?? 'the last tuned period'} was revised since the last tuning`;
+  else if (match.currentHistory !== match.historyHash) why = 'data tuning saw was revised since (not only appended to)';
   else if (d.tuneDrafts.some((t) => match.tunes[t.id] === undefined)) why = 'the last selection lacks a tune chunk';
   else {
     const maxAge = market.search.maxAgeDays;
@@ -481,12 +480,12 @@ function decideTuning(
       const tunes = d.tuneDrafts.map((t): Task => ({ ...t, action: 'reuse', from: match.tunes[t.id]! }));
       const select: Task = { ...d.selectDraft(tunes.map(taskKey)), action: 'reuse', from: match.select };
       const holdout: Task = { ...d.holdoutDraft(taskKey(select)), action: 'reuse', from: match.holdout };
-      const newer = d.data.end !== null && match.historyEnd !== null && d.data.end > match.historyEnd ? `; data now runs to ${d.data.end}` : '';
+      const newer = d.data.bytes > match.historyBytes ? '; new data appended since' : '';
       return {
         tunes,
         select,
         holdout,
-        tuning: { reuse: true, reason: `reuses the selection tuned ${match.tunedAt.slice(0, 10)} (${ageDays.toFixed(1)} days old, on data to ${match.historyEnd ?? '?'}${newer})` },
+        tuning: { reuse: true, reason: `reuses the selection tuned ${match.tunedAt.slice(0, 10)} (${ageDays.toFixed(1)} days old${newer})` },
       };
     }
   }

@@ -1,59 +1,52 @@
 /**
  * Everything the pure planner needs to know about the world, read in one place: the code
- * version, a fingerprint of each market's data, and from the store which results exist, the
+ * version, a fingerprint of each market's data file, and from the store which results exist, the
  * stored selections and the spec of each market's last good run.
+ *
+ * Data files are fingerprinted as bytes, not parsed: planning reads every market's file, and a
+ * plan that reuses everything must stay cheap.
  */
 import { readFile } from 'node:fs/promises';
 import type { Project, MarketSpec } from '../spec/project.ts';
-import { findSource, sourceFile } from '../spec/project.ts';
+import { sourceFile } from '../spec/project.ts';
 import type { Store } from '../store/store.ts';
-import type { RawObservation } from '../store/series.ts';
-import { readCsvSource } from '../store/csv.ts';
 import { codeVersion } from './code-version.ts';
 import { hashBytes } from './hash.ts';
 import type { DataState, PlanState, SelectionRecord } from './plan.ts';
 
 export interface MarketData {
   readonly state: DataState;
-  /** Parsed rows (null when the file cannot be read or parsed). */
-  readonly rows: readonly RawObservation[] | null;
+  /** The file's bytes (null when it cannot be read). */
+  readonly bytes: Uint8Array | null;
 }
 
+const MISSING: DataState = { hash: 'missing', bytes: 0 };
+
 /**
- * Fingerprint of the rows with a parseable period up to `upTo` (inclusive), in file order: the
- * history as tuning saw it. New rows appended later leave it unchanged; a revised value changes it.
+ * Fingerprint of the first `length` bytes of a data file as it is now: equal to the fingerprint
+ * recorded with a selection when the data that tuning saw is still there unchanged (rows were
+ * only appended since).
  */
-export function historyFingerprint(rows: readonly RawObservation[] | null, upTo: string | null): string {
-  if (rows === null || upTo === null) return hashBytes('');
-  const lines: string[] = [];
-  for (const r of rows) if (r.period !== null && r.period <= upTo) lines.push(`${r.period}\t${r.cell.trim()}`);
-  return hashBytes(lines.join('\n'));
+export function prefixFingerprint(bytes: Uint8Array | null, length: number): string {
+  if (bytes === null || bytes.length < length) return 'shorter';
+  return hashBytes(bytes.subarray(0, length));
 }
 
 /** Read and fingerprint one market's data file. Never throws: an unreadable file is `missing` (ingest reports why). */
-export async function readMarketData(project: Project, market: MarketSpec): Promise<MarketData> {
-  const source = findSource(project, market.series.source);
+export async function readMarketData(project: Pick<Project, 'root' | 'sources'>, market: MarketSpec): Promise<MarketData> {
   let file: string;
   try {
     file = sourceFile(project, market);
   } catch {
-    return { state: { hash: 'missing', end: null, history: historyFingerprint(null, null) }, rows: null };
+    return { state: MISSING, bytes: null };
   }
   const bytes = await readFile(file).catch(() => null);
-  if (bytes === null || !source) return { state: { hash: 'missing', end: null, history: historyFingerprint(null, null) }, rows: null };
-  const rows = await readCsvSource({
-    path: file,
-    periodColumn: source.period.column,
-    periodFormat: source.period.format,
-    valueColumn: market.series.column,
-  }).catch(() => null);
-  let end: string | null = null;
-  for (const r of rows ?? []) if (r.period !== null && (end === null || r.period > end)) end = r.period;
-  return { state: { hash: hashBytes(bytes), end, history: historyFingerprint(rows, end) }, rows };
+  if (bytes === null) return { state: MISSING, bytes: null };
+  return { state: { hash: hashBytes(bytes), bytes: bytes.length }, bytes };
 }
 
 /** Data of every market, a bounded number of files at a time. */
-export async function readAllMarketData(project: Project, markets: readonly MarketSpec[] = project.markets): Promise<Map<string, MarketData>> {
+export async function readAllMarketData(project: Pick<Project, 'root' | 'sources' | 'markets'>, markets: readonly MarketSpec[] = project.markets): Promise<Map<string, MarketData>> {
   const out = new Map<string, MarketData>();
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -70,7 +63,7 @@ export interface LoadStateOptions {
   /** The store, or null to plan as if nothing was stored (e.g. for a plan diff in CI). */
   readonly store: Store | null;
   readonly now?: Date;
-  /** Data read already (the plan diff reads it once for both sides). */
+  /** Data read already. */
   readonly data?: ReadonlyMap<string, MarketData>;
 }
 
@@ -94,7 +87,8 @@ export async function loadPlanState(project: Project, options: LoadStateOptions)
     } catch {
       continue;
     }
-    const record: SelectionRecord = { ...meta, holdout: info.key, currentHistory: historyFingerprint(data.get(info.market)?.rows ?? null, meta.historyEnd) };
+    if (typeof meta.historyBytes !== 'number') continue; // written by another version
+    const record: SelectionRecord = { ...meta, holdout: info.key, currentHistory: prefixFingerprint(data.get(info.market)?.bytes ?? null, meta.historyBytes) };
     const list = selections.get(info.market);
     if (list) list.push(record);
     else selections.set(info.market, [record]);

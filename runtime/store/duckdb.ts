@@ -9,7 +9,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { DOUBLE, LIST, VARCHAR, DuckDBInstance, listValue, timestampValue } from '@duckdb/node-api';
+import { BIGINT, DOUBLE, INTEGER, LIST, VARCHAR, DuckDBInstance, listValue } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection, DuckDBType, DuckDBValue, JS } from '@duckdb/node-api';
 import type { Series } from './series.ts';
 import type {
@@ -125,6 +125,12 @@ const MIGRATIONS: readonly (readonly string[])[] = [
        error VARCHAR,
        PRIMARY KEY (run_id, task_id))`,
   ],
+  // 3: which data each market's actuals were read from, so unchanged actuals are not rewritten.
+  [
+    `CREATE TABLE actuals_keys (
+       market VARCHAR PRIMARY KEY,
+       key VARCHAR NOT NULL)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -202,6 +208,7 @@ class DuckDbStore implements Store {
     }
     return this.serial(() =>
       this.transaction(async () => {
+        await this.conn.run('DELETE FROM actuals_keys WHERE market = $1', [series.market]);
         await this.conn.run('DELETE FROM actuals WHERE market = $1', [series.market]);
         await this.append('actuals', (a) => {
           series.periods.forEach((period, i) => {
@@ -227,13 +234,19 @@ class DuckDbStore implements Store {
     });
   }
 
-  putActualsMany(series: readonly Series[]): Promise<void> {
+  putActualsMany(series: readonly Series[], keys: ReadonlyMap<string, string> = new Map()): Promise<void> {
     const bad = series.find((x) => x.periods.length !== x.values.length);
     if (bad) return Promise.reject(new Error(`putActualsMany(${bad.market}): ${bad.periods.length} periods but ${bad.values.length} values`));
     if (series.length === 0) return Promise.resolve();
+    const markets = series.map((x) => x.market);
+    const keyed = markets.filter((m) => keys.has(m));
     return this.serial(() =>
       this.transaction(async () => {
-        await this.conn.run('DELETE FROM actuals WHERE market IN (SELECT unnest($1))', [textList(series.map((x) => x.market))], [TEXT_LIST]);
+        await this.conn.run('DELETE FROM actuals_keys WHERE market IN (SELECT unnest($1))', [textList(markets)], [TEXT_LIST]);
+        if (keyed.length > 0) {
+          await this.conn.run('INSERT INTO actuals_keys SELECT unnest($1), unnest($2)', [textList(keyed), textList(keyed.map((m) => keys.get(m)!))], [TEXT_LIST, TEXT_LIST]);
+        }
+        await this.conn.run('DELETE FROM actuals WHERE market IN (SELECT unnest($1))', [textList(markets)], [TEXT_LIST]);
         await this.append('actuals', (a) => {
           for (const x of series) {
             x.periods.forEach((period, i) => {
@@ -246,6 +259,13 @@ class DuckDbStore implements Store {
         });
       }),
     );
+  }
+
+  actualsKeys(markets: readonly string[]): Promise<Map<string, string>> {
+    return this.serial(async () => {
+      const rows = await this.rows('SELECT market, key FROM actuals_keys WHERE market IN (SELECT unnest($1))', [textList(markets)], [TEXT_LIST]);
+      return new Map(rows.map((r) => [str(r, 'market'), str(r, 'key')]));
+    });
   }
 
   startRun(run: RunRecord): Promise<void> {
@@ -301,19 +321,56 @@ class DuckDbStore implements Store {
 
   recordTasks(runId: string, records: readonly TaskRecord[], results: readonly CachedResult[]): Promise<void> {
     if (records.length === 0 && results.length === 0) return Promise.resolve();
+    let resultColumns: DuckDBValue[];
+    let recordColumns: DuckDBValue[];
+    try {
+      resultColumns = [
+        textList(results.map((r) => r.key)),
+        textList(results.map((r) => r.taskId)),
+        textList(results.map((r) => r.kind)),
+        textList(results.map((r) => r.market)),
+        textList(results.map((r) => r.runId)),
+        listValue(results.map((r) => BigInt(epochMs(r.createdAt, 'createdAt')))),
+        textList(results.map((r) => r.value)),
+        textList(results.map((r) => r.meta)),
+      ];
+      recordColumns = [
+        runId,
+        textList(records.map((r) => r.taskId)),
+        textList(records.map((r) => r.kind)),
+        textList(records.map((r) => r.market)),
+        textList(records.map((r) => r.status)),
+        textList(records.map((r) => r.key)),
+        listValue(records.map((r) => (r.startedAt === null ? null : BigInt(epochMs(r.startedAt, 'startedAt'))))),
+        listValue(records.map((r) => r.ms)),
+        listValue(records.map((r) => r.fits)),
+        textList(records.map((r) => r.error)),
+      ];
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // Whole columns bound as lists and unnested in one statement per table: the statement runs
+    // on DuckDB's threads, whereas the appender's flush blocks this thread, which in a run also
+    // schedules the workers' tasks. Upsert as delete + insert, in one transaction.
     return this.serial(() =>
       this.transaction(async () => {
         if (results.length > 0) {
-          // Upsert as delete + append: the appender is an order of magnitude faster than row-by-row INSERT OR REPLACE.
-          await this.conn.run('DELETE FROM task_results WHERE key IN (SELECT unnest($1))', [textList(results.map((r) => r.key))], [TEXT_LIST]);
-          await this.append('task_results', (a) => results.forEach((r) => appendCached(a, r)));
+          await this.conn.run('DELETE FROM task_results WHERE key IN (SELECT unnest($1))', [resultColumns[0]!], [TEXT_LIST]);
+          await this.conn.run(
+            `INSERT INTO task_results
+             SELECT unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), epoch_ms(unnest($6)), unnest($7), unnest($8)`,
+            resultColumns,
+            [TEXT_LIST, TEXT_LIST, TEXT_LIST, TEXT_LIST, TEXT_LIST, BIGINT_LIST, TEXT_LIST, TEXT_LIST],
+          );
         }
         if (records.length > 0) {
-          await this.conn.run('DELETE FROM run_tasks WHERE run_id = $1 AND task_id IN (SELECT unnest($2))', [runId, textList(records.map((r) => r.taskId))], [
-            VARCHAR,
-            TEXT_LIST,
-          ]);
-          await this.append('run_tasks', (a) => records.forEach((r) => appendTaskRecord(a, runId, r)));
+          await this.conn.run('DELETE FROM run_tasks WHERE run_id = $1 AND task_id IN (SELECT unnest($2))', [runId, recordColumns[1]!], [VARCHAR, TEXT_LIST]);
+          await this.conn.run(
+            `INSERT INTO run_tasks
+             SELECT $1, unnest($2), unnest($3), unnest($4), unnest($5), unnest($6), epoch_ms(unnest($7)), unnest($8), unnest($9), unnest($10)`,
+            recordColumns,
+            [VARCHAR, TEXT_LIST, TEXT_LIST, TEXT_LIST, TEXT_LIST, TEXT_LIST, BIGINT_LIST, DOUBLE_LIST, INTEGER_LIST, TEXT_LIST],
+          );
         }
       }),
     );
@@ -530,45 +587,16 @@ class DuckDbStore implements Store {
 
 const DOUBLE_LIST = LIST(DOUBLE);
 const TEXT_LIST = LIST(VARCHAR);
+const BIGINT_LIST = LIST(BIGINT);
+const INTEGER_LIST = LIST(INTEGER);
 
-function textList(items: readonly string[]): DuckDBValue {
+function textList(items: readonly (string | null)[]): DuckDBValue {
   return listValue([...items]);
 }
 
 function appendBool(a: DuckDBAppender, v: boolean | null | undefined): void {
   if (v === null || v === undefined) a.appendNull();
   else a.appendBoolean(v);
-}
-
-function appendTimestamp(a: DuckDBAppender, iso: string | null, field: string): void {
-  if (iso === null) a.appendNull();
-  else a.appendTimestamp(timestampValue(BigInt(epochMs(iso, field)) * 1000n));
-}
-
-function appendCached(a: DuckDBAppender, r: CachedResult): void {
-  a.appendVarchar(r.key);
-  a.appendVarchar(r.taskId);
-  a.appendVarchar(r.kind);
-  appendText(a, r.market);
-  a.appendVarchar(r.runId);
-  appendTimestamp(a, r.createdAt, 'createdAt');
-  a.appendVarchar(r.value);
-  appendText(a, r.meta);
-  a.endRow();
-}
-
-function appendTaskRecord(a: DuckDBAppender, runId: string, r: TaskRecord): void {
-  a.appendVarchar(runId);
-  a.appendVarchar(r.taskId);
-  a.appendVarchar(r.kind);
-  appendText(a, r.market);
-  appendText(a, r.status);
-  appendText(a, r.key);
-  appendTimestamp(a, r.startedAt, 'startedAt');
-  a.appendDouble(r.ms);
-  a.appendInteger(r.fits);
-  appendText(a, r.error);
-  a.endRow();
 }
 
 /** null/undefined become SQL NULL (so NOT NULL columns reject them); NaN is stored as NaN. */

@@ -153,8 +153,14 @@ export interface Store {
 
   // ---- plans, task records and the task cache (the planner and executors) ----
 
-  /** Replace the stored actuals of several markets in one transaction. */
-  putActualsMany(series: readonly Series[]): Promise<void>;
+  /**
+   * Replace the stored actuals of several markets in one transaction. `keys` names, per market,
+   * the data they were read from (the key of the QA result), so that a run whose data did not
+   * change can skip rewriting them (see actualsKeys).
+   */
+  putActualsMany(series: readonly Series[], keys?: ReadonlyMap<string, string>): Promise<void>;
+  /** The key stored with each market's actuals by putActualsMany (markets without one are absent). */
+  actualsKeys(markets: readonly string[]): Promise<Map<string, string>>;
   /** Store the plan a run executes (JSON), so that `--resume` can run it again. */
   putRunPlan(runId: string, plan: string): Promise<void>;
   getRunPlan(runId: string): Promise<string | null>;

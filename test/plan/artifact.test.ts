@@ -48,7 +48,7 @@ describe('plan artifact', () => {
     const edited = project([market('de', { forecast: { horizon: 52 } }), sv]);
     assert.deepEqual(staleness(plan, edited, now), ['the spec of market de changed (markets/de.yaml)']);
     const data = dataOf(demo.markets);
-    data.set('sv', { hash: 'other', end: null, history: '' });
+    data.set('sv', { hash: 'other', bytes: 0 });
     assert.deepEqual(staleness(plan, demo, { ...now, data }), ['the data of market sv changed']);
     assert.deepEqual(staleness(plan, project([de]), now), ['market sv is no longer in the project']);
     assert.deepEqual(staleness(plan, demo, { ...now, codeVersion: 'code-2' }), ['the engine code changed (code version code-1 -> code-2)']);

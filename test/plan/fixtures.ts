@@ -44,7 +44,7 @@ export function project(markets: readonly MarketSpec[]): PlannableProject {
 export const NOW = '2016-02-01T06:00:00.000Z';
 
 export function dataOf(markets: readonly MarketSpec[], tag = 'v1'): Map<string, DataState> {
-  return new Map(markets.map((m) => [m.id, { hash: `${m.id}-${tag}`, end: '2016-01-18', history: `${m.id}-hist-${tag}` }]));
+  return new Map(markets.map((m) => [m.id, { hash: `${m.id}-${tag}`, bytes: 1000 }]));
 }
 
 export function state(markets: readonly MarketSpec[], patch: Partial<PlanState> = {}): PlanState {

@@ -3,9 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { canonicalJson, hashOf, hashStrings } from '../../runtime/plan/hash.ts';
-import { historyFingerprint, readMarketData } from '../../runtime/plan/state.ts';
+import { prefixFingerprint, readMarketData } from '../../runtime/plan/state.ts';
 import { codeVersion } from '../../runtime/plan/code-version.ts';
-import type { RawObservation } from '../../runtime/store/series.ts';
 import { market } from './fixtures.ts';
 import type { Project } from '../../runtime/spec/project.ts';
 
@@ -32,29 +31,26 @@ describe('hashing', () => {
 });
 
 describe('data fingerprints', () => {
-  const row = (period: string, cell: string): RawObservation => ({ line: 0, period, label: period, value: Number(cell), cell });
-
-  it('history fingerprints ignore appended weeks but see revised ones', () => {
-    const old = [row('2016-01-04', '10'), row('2016-01-11', '11')];
-    const appended = [...old, row('2016-01-18', '12')];
-    const revised = [row('2016-01-04', '10'), row('2016-01-11', '99'), row('2016-01-18', '12')];
-    assert.equal(historyFingerprint(appended, '2016-01-11'), historyFingerprint(old, '2016-01-11'));
-    assert.notEqual(historyFingerprint(revised, '2016-01-11'), historyFingerprint(old, '2016-01-11'));
-    assert.notEqual(historyFingerprint(appended, '2016-01-18'), historyFingerprint(old, '2016-01-18'));
+  it('a file that was only appended to starts with the bytes tuning saw; a revised one does not', () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const old = enc('week,value\n2016W01,10\n2016W02,11\n');
+    const seen = prefixFingerprint(old, old.length);
+    assert.equal(prefixFingerprint(enc('week,value\n2016W01,10\n2016W02,11\n2016W03,12\n'), old.length), seen);
+    assert.notEqual(prefixFingerprint(enc('week,value\n2016W01,10\n2016W02,99\n2016W03,12\n'), old.length), seen);
+    assert.equal(prefixFingerprint(enc('week,value\n'), old.length), 'shorter');
+    assert.equal(prefixFingerprint(null, 3), 'shorter');
   });
 
-  it('reads a market\'s file: bytes hash, last period, history; a missing file is `missing`', async () => {
+  it('reads a market\'s file: its hash and length; a missing file is `missing`', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'plan-data-'));
     try {
       await writeFile(path.join(dir, 'de.csv'), 'week,value\n2016W01,10\n2016W02,11\n');
       const project = { root: dir, sources: [{ name: 'csv', format: 'csv', path: '{key}.csv', period: { column: 'week', format: 'isoweek' } }] } as unknown as Project;
       const d = await readMarketData(project, market('de'));
-      assert.equal(d.state.end, '2016-01-11');
+      assert.equal(d.state.bytes, 33);
       assert.match(d.state.hash, /^[0-9a-f]{32}$/);
-      assert.equal(d.rows?.length, 2);
       const missing = await readMarketData(project, market('sv'));
-      assert.equal(missing.state.hash, 'missing');
-      assert.equal(missing.state.end, null);
+      assert.deepEqual(missing.state, { hash: 'missing', bytes: 0 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -31,7 +31,7 @@ function changed(a: Plan, b: Plan): string[] {
 }
 
 /** What the store holds after `plan` ran successfully at `tunedAt`: every result, and each market's selection. */
-function storedAfter(plan: Plan, tunedAt: string, currentHistory: (m: string) => string = (m) => plan.markets.find((x) => x.id === m)!.history): Pick<PlanState, 'cached' | 'selections'> {
+function storedAfter(plan: Plan, tunedAt: string, currentHistory: (m: string) => string = (m) => plan.markets.find((x) => x.id === m)!.data): Pick<PlanState, 'cached' | 'selections'> {
   const cached = new Set(plan.tasks.filter((t) => t.market !== undefined).map(taskKey));
   const selections = new Map<string, SelectionRecord[]>();
   for (const pm of plan.markets) {
@@ -41,8 +41,8 @@ function storedAfter(plan: Plan, tunedAt: string, currentHistory: (m: string) =>
       {
         specKey: pm.specKey,
         codeVersion: plan.codeVersion,
-        historyEnd: pm.dataEnd,
-        historyHash: pm.history,
+        historyBytes: pm.dataBytes,
+        historyHash: pm.data,
         currentHistory: currentHistory(pm.id),
         tunedAt,
         runId: 'run-1',
@@ -152,7 +152,7 @@ describe('planRun', () => {
 
     it('the data: every task of that market; the code version: every task', () => {
       const data = dataOf(demo.markets);
-      data.set('de', { hash: 'de-v2', end: '2016-01-25', history: 'other' });
+      data.set('de', { hash: 'de-v2', bytes: 1100 });
       const plan = planRun(demo, state(demo.markets, { data }));
       assert.deepEqual(changed(base, plan), base.tasks.filter((t) => t.market === 'de').map((t) => t.id));
       const code = planRun(demo, state(demo.markets, { codeVersion: 'code-2' }));
@@ -204,9 +204,10 @@ describe('planRun', () => {
     const first = planRun(demo, state(demo.markets));
     // A week later: every file has one more week; the weeks tuning saw are unchanged.
     const appended = dataOf(demo.markets, 'v2');
-    for (const m of demo.markets) appended.set(m.id, { hash: `${m.id}-v2`, end: '2016-01-25', history: `${m.id}-hist-v2` });
+    for (const m of demo.markets) appended.set(m.id, { hash: `${m.id}-v2`, bytes: 1100 });
+    // The state loader fingerprints the first 1,000 bytes of today's file: unchanged unless revised.
     const weekLater = (tunedAt: string, revised = false) =>
-      state(demo.markets, { data: appended, ...storedAfter(first, tunedAt, (m) => (revised && m === 'de' ? 'revised' : first.markets.find((x) => x.id === m)!.history)) });
+      state(demo.markets, { data: appended, ...storedAfter(first, tunedAt, (m) => (revised && m === 'de' ? 'revised' : first.markets.find((x) => x.id === m)!.data)) });
 
     it('reuses the stored selection and refits the chosen model on the new data', () => {
       const plan = planRun(demo, weekLater('2016-01-29T06:00:00.000Z'));
@@ -217,7 +218,7 @@ describe('planRun', () => {
       }
       for (const id of ['ingest:de', 'qa:de', 'prepare:de', 'apply:de']) assert.equal(get(id).action, 'run', id);
       assert.equal(countPlan(plan).fitsToRun, 2, 'one refit per market');
-      assert.match(plan.markets[0]!.tuning.reason, /^reuses the selection tuned 2016-01-29 \(3\.0 days old, on data to 2016-01-18; data now runs to 2016-01-25\)$/);
+      assert.equal(plan.markets[0]!.tuning.reason, 'reuses the selection tuned 2016-01-29 (3.0 days old; new data appended since)');
     });
 
     it('re-tunes a selection older than search.maxAgeDays', () => {
@@ -232,7 +233,7 @@ describe('planRun', () => {
     it('re-tunes a market whose history was revised, and only that one', () => {
       const plan = planRun(demo, weekLater('2016-01-29T06:00:00.000Z', true));
       assert.equal(plan.tasks.find((t) => t.id === 'tune:de:mstl:0')!.action, 'run');
-      assert.equal(plan.markets[0]!.tuning.reason, 'data up to 2016-01-18 was revised since the last tuning');
+      assert.equal(plan.markets[0]!.tuning.reason, 'data tuning saw was revised since (not only appended to)');
       assert.equal(plan.tasks.find((t) => t.id === 'tune:sv:mstl:0')!.action, 'reuse');
     });
 
