@@ -46,7 +46,6 @@ export default async function bench(args: string[]): Promise<void> {
   const marketsArg = args.indexOf('--markets');
   const runMarkets = marketsArg >= 0 ? Number(args[marketsArg + 1]) : 200;
   const skipRuns = args.includes('--skip-runs');
-  const onlyTwo = args.includes('--only-2w');
   const familyArg = args.indexOf('--family');
   const family: Family = familyArg >= 0 && args[familyArg + 1] === 'mstl' ? 'mstl' : 'damped';
 
@@ -69,14 +68,7 @@ export default async function bench(args: string[]): Promise<void> {
     if (!project) throw new Error(`generated project is invalid:\n${diagnostics.map((d) => d.message).join('\n')}`);
     line(`\n${runMarkets} generated weekly markets x ${FOLDS} folds x ${PARAM_SETS} parameter sets (${family}), holdout 13, top 3, ensemble of the top 3`);
 
-    const one = onlyTwo ? null : await timedRun(project, path.join(dir, 'one.duckdb'), 1, true);
-    if (one === null) {
-      const two = await timedRun(project, path.join(dir, 'two.duckdb'), 2, true);
-      line(`2 workers: ${two.seconds.toFixed(1)} s, ${two.fits} fits, ${two.fitsPerSecond.toFixed(1)} fits/s${load(two)}`);
-      const again = await timedRun(project, path.join(dir, 'two.duckdb'), 2, false);
-      line(`re-run: ${again.seconds.toFixed(2)} s`);
-      return;
-    }
+    const one = await timedRun(project, path.join(dir, 'one.duckdb'), 1, true);
     line(`1 worker:  ${one.seconds.toFixed(1)} s, ${one.fits} fits, ${one.fitsPerSecond.toFixed(1)} fits/s, peak RSS ${one.peakMb} MB${load(one)}`);
     const two = await timedRun(project, path.join(dir, 'two.duckdb'), 2, true);
     line(`2 workers: ${two.seconds.toFixed(1)} s, ${two.fits} fits, ${two.fitsPerSecond.toFixed(1)} fits/s, peak RSS ${two.peakMb} MB${load(two)}`);
@@ -100,7 +92,7 @@ export default async function bench(args: string[]): Promise<void> {
  * second compare only on a machine that nothing else is using, and these show whether it was.
  */
 function load(t: Timed): string {
-  return ` (load average ${t.loadBefore.toFixed(1)} -> ${t.loadAfter.toFixed(1)} on ${os.availableParallelism()} cores; process CPU ${t.cpuSeconds.toFixed(0)} s; main thread busy ${(100 * t.mainBusy).toFixed(0)}%)`;
+  return ` (load average ${t.loadBefore.toFixed(1)} -> ${t.loadAfter.toFixed(1)} on ${os.availableParallelism()} cores; process CPU ${t.cpuSeconds.toFixed(0)} s = ${(t.cpuSeconds / t.seconds).toFixed(2)} cores)`;
 }
 
 function line(s: string): void {
@@ -163,7 +155,7 @@ function timePlanning(n: number): { seconds: number; tasks: number; min: number;
 
 // ---- execution benchmark ----
 
-export async function writeProject(dir: string, n: number, family: Family): Promise<void> {
+async function writeProject(dir: string, n: number, family: Family): Promise<void> {
   await mkdir(path.join(dir, 'markets'));
   await mkdir(path.join(dir, 'data'));
   await writeFile(
@@ -228,11 +220,9 @@ interface Timed {
   loadBefore: number;
   loadAfter: number;
   cpuSeconds: number;
-  /** Event-loop utilisation of the main thread: what scheduling, storing and I/O cost it. */
-  mainBusy: number;
 }
 
-export async function timedRun(project: Project, storeFile: string, threads: number, force: boolean): Promise<Timed> {
+async function timedRun(project: Project, storeFile: string, threads: number, force: boolean): Promise<Timed> {
   const store = await openDuckDbStore(storeFile);
   await store.init();
   const executor = createPoolExecutor({ threads });
@@ -240,7 +230,6 @@ export async function timedRun(project: Project, storeFile: string, threads: num
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const loadBefore = os.loadavg()[0]!;
   const cpu0 = process.cpuUsage();
-  const elu0 = performance.eventLoopUtilization();
   try {
     const t0 = performance.now();
     const now = new Date();
@@ -262,7 +251,6 @@ export async function timedRun(project: Project, storeFile: string, threads: num
       peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6),
       loadBefore,
       loadAfter: os.loadavg()[0]!,
-      mainBusy: performance.eventLoopUtilization(elu0).utilization,
       cpuSeconds: (() => {
         const c = process.cpuUsage(cpu0);
         return (c.user + c.system) / 1e6;

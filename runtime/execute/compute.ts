@@ -1,14 +1,22 @@
 /**
- * The model-fitting work of a run as plain functions of plain data, so that the same code runs
- * in a worker thread (pool executor, `worker.mjs`) and in the main thread (inline executor).
- * Inputs cross to workers by structured clone, the series as a transferred Float64Array.
+ * The work of a run's data and model tasks as plain functions of plain data, so that the same
+ * code runs in a worker thread (pool executor, `worker.mjs`) and in the main thread (inline
+ * executor). Inputs cross to workers by structured clone, the series as transferred typed arrays.
  *
- * Each job maps to one pipeline stage (runtime/evaluate/pipeline.ts): tune -> tuneChunk,
+ * Reading, checking and cleaning the data run here too, not only model fitting: parsing a few
+ * hundred CSV files is seconds of work, and on the main thread it would compete with the
+ * workers for the cores while they fit.
+ *
+ * Each model job maps to one pipeline stage (runtime/evaluate/pipeline.ts): tune -> tuneChunk,
  * holdout -> checkHoldout, apply -> forecastChoice.
  */
 import { checkHoldout, forecastChoice, tuneChunk, type Choice, type EvaluationSettings, type HoldoutResult } from '../evaluate/pipeline.ts';
 import type { FitContext, Forecast, ModelParams, RegressorCalendar } from '../models/contract.ts';
-import type { CandidateScore } from '../store/store.ts';
+import type { CandidateScore, Finding } from '../store/store.ts';
+import type { RawObservation, Series } from '../store/series.ts';
+import { readCsvSource, type CsvSource } from '../store/csv.ts';
+import { checkInput } from '../adjust/qa.ts';
+import { prepareSeries, type DisruptionWindow, type PreparedSeries } from '../adjust/disruptions.ts';
 import { loadMstl } from '../models/augurs.ts';
 import { prepareModels } from '../models/registry.ts';
 import { buildRegressorCalendar, type EventSpec } from '../holidays/calendar.ts';
@@ -26,6 +34,26 @@ export interface SeriesContext {
   readonly excluded?: Uint8Array;
   readonly country: string | null;
   readonly events: readonly EventSpec[];
+}
+
+export interface IngestJob {
+  readonly kind: 'ingest';
+  readonly source: CsvSource;
+  /** series.start: rows before it are dropped (rows without a readable period stay, for QA). */
+  readonly start: string | null;
+}
+
+export interface QaJob {
+  readonly kind: 'qa';
+  readonly market: string;
+  readonly raw: readonly RawObservation[];
+  readonly minLength: number;
+}
+
+export interface PrepareJob {
+  readonly kind: 'prepare';
+  readonly series: Series;
+  readonly disruptions: readonly DisruptionWindow[];
 }
 
 export interface TuneJob {
@@ -57,9 +85,13 @@ export interface ApplyJob {
   readonly levels: readonly number[];
 }
 
-export type ComputeJob = TuneJob | HoldoutJob | ApplyJob;
+export type ComputeJob = IngestJob | QaJob | PrepareJob | TuneJob | HoldoutJob | ApplyJob;
 
 export type ComputeResult =
+  | { readonly kind: 'ingest'; readonly raw: RawObservation[]; readonly fits: 0 }
+  /** QA errors are a result (with every finding), not an exception: findings must reach the market's result. */
+  | { readonly kind: 'qa'; readonly series: Series | null; readonly findings: Finding[]; readonly fits: 0 }
+  | { readonly kind: 'prepare'; readonly prepared: PreparedSeries; readonly fits: 0 }
   | { readonly kind: 'tune'; readonly scores: CandidateScore[]; readonly fits: number }
   | { readonly kind: 'holdout'; readonly result: HoldoutResult; readonly fits: number }
   | { readonly kind: 'apply'; readonly forecast: Forecast; readonly fits: number };
@@ -72,11 +104,20 @@ export function timeoutMessage(seconds: number): string {
   return `timed out after ${seconds} s (search.taskTimeoutSeconds)`;
 }
 
-/** The transferable buffers of a job (sent to a worker without copying). */
+/** The transferable buffers of a job (sent to a worker without copying; the sender must not use them again). */
 export function transferablesOf(job: ComputeJob): ArrayBuffer[] {
-  const out = [job.y.buffer as ArrayBuffer];
-  if (job.ctx.excluded) out.push(job.ctx.excluded.buffer as ArrayBuffer);
-  return out;
+  switch (job.kind) {
+    case 'ingest':
+    case 'qa':
+      return [];
+    case 'prepare':
+      return [job.series.values.buffer as ArrayBuffer];
+    default: {
+      const out = [job.y.buffer as ArrayBuffer];
+      if (job.ctx.excluded) out.push(job.ctx.excluded.buffer as ArrayBuffer);
+      return out;
+    }
+  }
 }
 
 // Calendars are built once per thread and market calendar (date-holidays costs milliseconds per
@@ -110,7 +151,25 @@ export function fitContextOf(ctx: SeriesContext): FitContext {
   };
 }
 
-export function runCompute(job: ComputeJob): ComputeResult {
+export async function runCompute(job: ComputeJob): Promise<ComputeResult> {
+  switch (job.kind) {
+    case 'ingest': {
+      const raw = await readCsvSource(job.source);
+      const start = job.start;
+      return { kind: 'ingest', raw: start === null ? raw : raw.filter((r) => r.period === null || r.period >= start), fits: 0 };
+    }
+    case 'qa': {
+      const checked = checkInput(job.raw, { market: job.market, minLength: job.minLength });
+      return { kind: 'qa', series: checked.series, findings: checked.findings, fits: 0 };
+    }
+    case 'prepare':
+      return { kind: 'prepare', prepared: prepareSeries(job.series, job.disruptions), fits: 0 };
+    default:
+      return fit(job);
+  }
+}
+
+function fit(job: TuneJob | HoldoutJob | ApplyJob): ComputeResult {
   const ctx = fitContextOf(job.ctx);
   switch (job.kind) {
     case 'tune': {

@@ -50,7 +50,7 @@ export function createInlineExecutor(): Executor {
       const limit = timeoutSeconds * 1000;
       const withDeadline = job.kind === 'tune' ? { ...job, deadline: Math.min(job.deadline, started + limit) } : job;
       try {
-        const result = runCompute(withDeadline);
+        const result = await runCompute(withDeadline);
         if (Date.now() - started > limit) throw new TaskTimeoutError(timeoutMessage(timeoutSeconds));
         return result;
       } catch (err) {

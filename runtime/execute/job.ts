@@ -1,8 +1,9 @@
 /**
  * The forecast job: runs a plan against a store (DESIGN §6). It gives each task kind its meaning
- * (the runners below), decides per task whether a stored result can be reused, hands model fits
- * to the executor (inline or worker pool), and records every settled task in the store as soon
- * as it settles, so that a run killed half-way can be resumed without redoing finished work.
+ * (the runners below), decides per task whether a stored result can be reused, hands the data and
+ * model work to the executor (inline or worker pool: compute.ts), and records every settled task
+ * in the store as soon as it settles, so that a run killed half-way can be resumed without redoing
+ * finished work. Only this thread opens the store.
  *
  * Values flow between tasks in memory; a reused task's value is loaded from the store only when
  * a task that runs needs it (a reused selection never loads the tune results behind it).
@@ -15,10 +16,8 @@
 import { CACHEABLE_KINDS, COMPUTE_KINDS, evaluationOf, periodOfMarket, taskKey, type Plan, type PlanMarket, type SelectionRecord, type Task } from '../plan/plan.ts';
 import type { CachedResult, CachedResultInfo, CandidateScore, Finding, ForecastRow, MarketResult, RunStatus, Store, TaskRecord } from '../store/store.ts';
 import type { RawObservation, Series } from '../store/series.ts';
-import { readCsvSource } from '../store/csv.ts';
 import { addWeeks } from '../store/periods.ts';
-import { checkInput } from '../adjust/qa.ts';
-import { prepareSeries, type PreparedSeries } from '../adjust/disruptions.ts';
+import type { PreparedSeries } from '../adjust/disruptions.ts';
 import { selectTop, type Choice, type HoldoutResult } from '../evaluate/pipeline.ts';
 import type { ModelParams } from '../models/contract.ts';
 import { canonicalJson } from '../plan/hash.ts';
@@ -186,29 +185,31 @@ export async function runJob(plan: Plan, ctx: JobContext, hooks: JobHooks = {}):
       if (market.series.frequency !== 'weekly') throw new Error(notYetSupported('series.frequency', market.series.frequency, 'weekly'));
       const source = findSource(ctx.project, market.series.source)!;
       if (!('path' in source)) throw new Error(notYetSupported('source format', source.format, 'csv'));
-      const raw = await readCsvSource({
-        path: sourceFile(ctx.project, market),
-        periodColumn: source.period.column,
-        periodFormat: source.period.format,
-        valueColumn: market.series.column,
+      const result = await compute(task, {
+        kind: 'ingest',
+        source: { path: sourceFile(ctx.project, market), periodColumn: source.period.column, periodFormat: source.period.format, valueColumn: market.series.column },
+        start: market.series.start,
       });
-      // series.start: history before it is not used (rows without a readable period stay, for QA to report).
-      const start = market.series.start;
-      return { value: start === null ? raw : raw.filter((r) => r.period === null || r.period >= start) };
+      if (result.kind !== 'ingest') throw new Error(`executor returned a ${result.kind} result for an ingest job`);
+      return { value: result.raw };
     },
     async qa(task) {
       const raw = (await values.get(`ingest:${task.market}`)) as RawObservation[];
-      const checked = checkInput(raw, { market: task.market!, minLength: task.minLength ?? 0 });
-      if (!checked.series) {
-        const errors = checked.findings.filter((f) => f.severity === 'error');
-        throw new TaskFailure(`input QA found ${errors.length} error(s): ${errors.map((f) => f.message).join('; ')}`, checked.findings);
+      const result = await compute(task, { kind: 'qa', market: task.market!, raw, minLength: task.minLength ?? 0 });
+      if (result.kind !== 'qa') throw new Error(`executor returned a ${result.kind} result for a qa job`);
+      if (!result.series) {
+        const errors = result.findings.filter((f) => f.severity === 'error');
+        throw new TaskFailure(`input QA found ${errors.length} error(s): ${errors.map((f) => f.message).join('; ')}`, result.findings);
       }
-      return { value: { series: checked.series, findings: checked.findings } satisfies QaValue };
+      return { value: { series: result.series, findings: result.findings } satisfies QaValue };
     },
     async prepare(task) {
       const market = specOf(task);
       const { series } = (await values.get(`qa:${task.market}`)) as QaValue;
-      return { value: prepareSeries(series, market.disruptions) };
+      // A copy: the values' buffer is transferred to the worker, and the QA value stays in use.
+      const result = await compute(task, { kind: 'prepare', series: { ...series, values: series.values.slice() }, disruptions: market.disruptions });
+      if (result.kind !== 'prepare') throw new Error(`executor returned a ${result.kind} result for a prepare job`);
+      return { value: result.prepared };
     },
     async tune(task) {
       const market = specOf(task);

@@ -37,8 +37,11 @@ export type TaskKind = keyof typeof TaskKind;
 
 /** Kinds whose results are stored by input hash and reused. publish and report always run: every run stores its own vintage. */
 export const CACHEABLE_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>(['ingest', 'qa', 'prepare', 'tune', 'select', 'holdout', 'apply']);
-/** Kinds that fit models: they run on the executor (worker threads), everything else on the main thread. */
-export const COMPUTE_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>(['tune', 'holdout', 'apply']);
+/**
+ * Kinds that run on the executor (worker threads): reading, checking and cleaning the data, and
+ * fitting models. select, publish and report run on the main thread (the only one with the store).
+ */
+export const COMPUTE_KINDS: ReadonlySet<TaskKind> = new Set<TaskKind>(['ingest', 'qa', 'prepare', 'tune', 'holdout', 'apply']);
 
 export type Mode = 'weekly' | 'tune';
 export const MODES: readonly Mode[] = ['weekly', 'tune'];

@@ -26,6 +26,8 @@ describe('runJob', function () {
       },
       // Every candidate fails: MSTL needs two full cycles of 300 weeks.
       { id: 'xx', extra: ['  models: [{ family: mstl, params: { periods: [300] } }]', '  evaluation: { horizon: 13, folds: 2, step: 13 }'] },
+      // Only slow candidates (for the time limit test).
+      { id: 'yy', extra: ['  models: [{ family: mstl }, { family: mstl, params: { periods: [4, 52] } }]', '  evaluation: { horizon: 13, folds: 2, step: 13 }'] },
     ]);
     project = await load(dir);
     store = await openStore(dir);
@@ -39,7 +41,7 @@ describe('runJob', function () {
   let firstRun: string;
 
   it('forecasts every market and records every task and result in the store', async () => {
-    const { job, plan, runId } = await planAndRun(project, store);
+    const { job, plan, runId } = await planAndRun(project, store, { select: ['market:de', 'market:sv', 'market:xx'] });
     firstRun = runId;
     assert.equal(job.status, 'succeeded');
     assert.deepEqual(job.results.map((r) => [r.market, r.status]), [['de', 'succeeded'], ['sv', 'succeeded'], ['xx', 'succeeded']]);
@@ -89,6 +91,8 @@ describe('runJob', function () {
     assert.deepEqual(second.map((r) => r.findings), first.filter((r) => r.market !== 'xx').map((r) => r.findings), 'QA and cleaning findings come back from the cache');
     assert.ok(second[1]!.findings.some((f) => f.code === 'filled'), 'sv\'s exclude window was interpolated');
     assert.deepEqual(await store.getResults(firstRun), first, 'the first vintage is untouched');
+    const qaKeys = ['de', 'sv'].map((m) => job.outcomes.get(`qa:${m}`)!.key);
+    assert.deepEqual([...(await store.actualsKeys(['de', 'sv'])).values()], qaKeys, 'the stored actuals are those of the current data');
   });
 
   it('a failed market fails alone: its later tasks are skipped, the others are forecast', async () => {
@@ -138,18 +142,21 @@ describe('runJob', function () {
     const executor = createPoolExecutor({ threads: 1 });
     try {
       const { job } = await planAndRun(project, store, {
-        select: ['market:sv'],
+        select: ['market:yy'],
         force: true,
         executor,
-        // Every tune task of sv gets a limit it cannot meet.
+        // Every tune task of yy gets a limit it cannot meet.
         edit: (plan) => ({ ...plan, tasks: plan.tasks.map((t) => (t.kind === 'tune' ? { ...t, timeoutSeconds: 0.001 } : t)) }),
       });
-      const sv = job.results[0]!;
-      assert.equal(job.outcomes.get('tune:sv:mstl:0')!.status, 'failed');
-      assert.match(job.outcomes.get('tune:sv:mstl:0')!.error!, /timed out after 0\.001 s/);
-      assert.equal(sv.status, 'succeeded');
-      assert.match(sv.fallback!.reason, /every candidate failed/);
-      assert.ok(sv.candidates.every((c) => /timed out/.test(c.error ?? '')));
+      const yy = job.results[0]!;
+      for (const id of ['tune:yy:mstl:0', 'tune:yy:mstl:1']) {
+        assert.equal(job.outcomes.get(id)!.status, 'failed');
+        assert.match(job.outcomes.get(id)!.error!, /timed out after 0\.001 s/);
+      }
+      assert.equal(yy.status, 'succeeded');
+      assert.match(yy.fallback!.reason, /every candidate failed/);
+      assert.equal(yy.candidates.length, 2);
+      assert.ok(yy.candidates.every((c) => /timed out/.test(c.error ?? '')));
     } finally {
       await executor.close();
     }

@@ -45,6 +45,7 @@ const cached = (key: string, taskId: string, createdAt: string, extra: Partial<C
 });
 
 describe('DuckDB store: execution state', function () {
+  this.timeout(60_000);
   let dir: string;
   let file: string;
   let store: Store;
@@ -155,8 +156,11 @@ describe('DuckDB store: execution state', function () {
       { market: 'de', periods, values: Float64Array.from([1, Number.NaN]) },
       { market: 'sv', periods, values: Float64Array.from([3, 4]) },
     ]);
-    await store.putActualsMany([{ market: 'de', periods: periods.slice(1), values: Float64Array.from([5]) }]);
+    await store.putActualsMany([{ market: 'de', periods: periods.slice(1), values: Float64Array.from([5]) }], new Map([['de', 'qa-key-2']]));
     assert.deepEqual([...(await store.getActuals('de'))!.values], [5]);
+    assert.deepEqual(await store.actualsKeys(['de', 'sv']), new Map([['de', 'qa-key-2']]), 'sv was written without a key');
+    await store.putActuals({ market: 'de', periods, values: Float64Array.from([1, 2]) });
+    assert.deepEqual(await store.actualsKeys(['de']), new Map(), 'a plain put forgets the key');
     assert.deepEqual([...(await store.getActuals('sv'))!.values], [3, 4]);
     await assert.rejects(store.putActualsMany([{ market: 'x', periods, values: Float64Array.from([1]) }]), /2 periods but 1 values/);
   });
@@ -195,7 +199,7 @@ describe('DuckDB store: execution state', function () {
     db.closeSync();
     store = await openDuckDbStore(old);
     await store.init();
-    assert.equal(SCHEMA_VERSION, 2);
+    assert.equal(SCHEMA_VERSION, 3);
     assert.deepEqual(await store.getRun('old'), {
       runId: 'old',
       startedAt: '2016-01-04T06:00:00.000Z',

@@ -19,7 +19,13 @@ export async function reportCommand(options: ReportOptions): Promise<number> {
   const { project, diagnostics } = await loadProject(path.resolve(options.project), { families: allFamilies() });
   for (const d of diagnostics) process.stderr.write(`${formatText(d)}\n`);
   if (!project) throw new UserError('the specs have errors (listed above).');
-  const store = await openStore(project);
+  let store;
+  try {
+    store = await openStore(project);
+  } catch (err) {
+    // No store configured that this runtime can open, or another process holds it.
+    throw new UserError((err as Error).message);
+  }
   try {
     const run = options.run === 'latest' ? await store.latestFinishedRun() : await store.getRun(options.run);
     if (!run) {

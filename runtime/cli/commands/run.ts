@@ -266,7 +266,7 @@ export function register(program: Command, setExitCode: (code: number) => void):
     .option('--mode <mode>', 'weekly: reuse each market\'s last selection unless its spec or data history changed or it is older than search.maxAgeDays; tune: re-tune every selected market (default weekly)', parseMode)
     .option('--force', 'reuse nothing: run every task again')
     .option('--resume <run-id>', 'run again only what the given run did not finish')
-    .option('--executor <kind>', `where models are fitted: ${EXECUTOR_KINDS.join(' or ')} (default pool)`, parseChoice('--executor', EXECUTOR_KINDS))
+    .option('--executor <kind>', `where data and model tasks run: ${EXECUTOR_KINDS.join(' or ')} (default pool: worker threads)`, parseChoice('--executor', EXECUTOR_KINDS))
     .option('--workers <n>', `worker threads of the pool (default one per core: ${defaultThreads()})`, parsePositiveInt('--workers'))
     .option('--no-report', 'store the run but do not render the HTML report')
     .option('-q, --quiet', 'print only the summary and errors')
