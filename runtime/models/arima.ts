@@ -61,7 +61,7 @@ const CACHED_STEPS = 104;
 /** Replace the wasm instance when its heap grows past this (a guard against ctsa's unfreed results). */
 const HEAP_LIMIT_BYTES = 512 * 1024 * 1024;
 
-const PARAMS = ['seasonality', 'period', 'seasonal', 'maxP', 'maxD', 'maxQ', 'maxSeasonalP', 'maxSeasonalD', 'maxSeasonalQ', 'approximation', 'stepwise'] as const;
+const PARAMS = ['seasonality', 'period', 'seasonal', 'maxP', 'maxD', 'maxQ', 'maxSeasonalP', 'maxSeasonalD', 'maxSeasonalQ', 'approximation', 'stepwise', 'history'] as const;
 
 export const arimaFamily: ModelFamily = {
   name: NAME,
@@ -99,6 +99,14 @@ export const arimaFamily: ModelFamily = {
           'Default as R: when there are more than 150 observations or the seasonal period exceeds 12.',
       },
       stepwise: { type: 'boolean', default: true, description: 'Stepwise search (as R); false searches all orders within the bounds (slower).' },
+      history: {
+        type: 'integer',
+        minimum: MIN_OBSERVATIONS,
+        maximum: MAX_OBSERVATIONS,
+        description:
+          'Fit on the last `history` observations only (after seasonal adjustment over the whole series); default: all. ' +
+          `Fit time grows quickly with length; at most ${MAX_OBSERVATIONS} observations are fitted.`,
+      },
     },
     additionalProperties: false,
   },
@@ -116,7 +124,8 @@ export const arimaFamily: ModelFamily = {
           '(for weekly data use the default seasonal adjustment instead)',
       );
     }
-    const n = y.length;
+    const history = readInteger(NAME, params, 'history', MIN_OBSERVATIONS, MAX_OBSERVATIONS);
+    const n = Math.min(y.length, history ?? Infinity);
     const search: Search = {
       maxP: readInteger(NAME, params, 'maxP', 0, 5) ?? 5,
       maxD: readInteger(NAME, params, 'maxD', 0, 2) ?? 1,
@@ -130,10 +139,10 @@ export const arimaFamily: ModelFamily = {
     };
     const minimum = Math.max(MIN_OBSERVATIONS, 2 * search.period + search.maxD);
     if (n < minimum) throw new Error(`${NAME}: needs at least ${minimum} observations, got ${n}`);
-    if (n > MAX_OBSERVATIONS) throw new Error(`${NAME}: handles at most ${MAX_OBSERVATIONS} observations, got ${n}; shorten the history`);
+    if (n > MAX_OBSERVATIONS) throw new Error(`${NAME}: fits at most ${MAX_OBSERVATIONS} observations, got ${n}; set "history"`);
 
     const adj = adjustSeasonality(y, period, mode);
-    return new ArimaFitted(Float64Array.from(adj.adjusted), search, adj.future);
+    return new ArimaFitted(adj.adjusted.slice(adj.adjusted.length - n), search, adj.future);
   },
 };
 

@@ -81,7 +81,6 @@ export function autoModels(frequency: Frequency): { family: string; params: Reco
     { family: 'ses', params: seasonal ? { seasonality: modes } : {} },
     { family: 'damped', params: seasonal ? { seasonality: modes } : {} },
     { family: 'theta', params: seasonal ? { seasonality: modes } : {} },
-    { family: 'arima', params: {} },
   ];
 }
 
