@@ -3,7 +3,7 @@ import { allFamilies, familyNames, getFamily } from '../../runtime/models/regist
 
 describe('model registry', () => {
   it('lists the families of DESIGN §7, simplest first', () => {
-    assert.deepEqual(familyNames(), ['naive', 'snaive', 'drift', 'naive2', 'ses', 'holt', 'damped', 'theta', 'ets', 'mstl', 'prophet', 'ensemble']);
+    assert.deepEqual(familyNames(), ['naive', 'snaive', 'drift', 'naive2', 'ses', 'holt', 'damped', 'theta', 'ets', 'arima', 'mstl', 'prophet', 'ensemble']);
   });
 
   it('lists the same families by value', () => {
