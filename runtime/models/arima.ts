@@ -126,7 +126,7 @@ export const arimaFamily: ModelFamily = {
     }
     const history = readInteger(NAME, params, 'history', MIN_OBSERVATIONS, MAX_OBSERVATIONS);
     const n = Math.min(y.length, history ?? Infinity);
-    const search: Search = {
+    const search: ArimaSearch = {
       maxP: readInteger(NAME, params, 'maxP', 0, 5) ?? 5,
       maxD: readInteger(NAME, params, 'maxD', 0, 2) ?? 1,
       maxQ: readInteger(NAME, params, 'maxQ', 0, 5) ?? 5,
@@ -151,7 +151,7 @@ export class ArimaFitted extends GaussianFitted {
   /** The model AutoARIMA selected (on the seasonally adjusted series when adjusted). */
   readonly order: ArimaOrder;
 
-  constructor(series: Float64Array, search: Search, future: Float64Array) {
+  constructor(series: Float64Array, search: ArimaSearch, future: Float64Array) {
     let cached = forecastSeries(series, search, CACHED_STEPS);
     // Horizons beyond the cache refit: the selection is deterministic, so the model is the same.
     const upTo = (h: number): SeriesForecast => {
@@ -163,7 +163,8 @@ export class ArimaFitted extends GaussianFitted {
   }
 }
 
-interface Search {
+/** AutoARIMA's search bounds and options (seasonal ones 0 for non-seasonal models). */
+export interface ArimaSearch {
   readonly maxP: number;
   readonly maxD: number;
   readonly maxQ: number;
@@ -198,7 +199,7 @@ interface SeriesForecast {
  * Select, fit and forecast `h` steps. Exported for tests and diagnostics (the selected order).
  * @throws Error naming the family and n when ctsa fails or returns non-finite forecasts.
  */
-export function forecastSeries(y: Float64Array, search: Search, h: number): SeriesForecast {
+export function forecastSeries(y: Float64Array, search: ArimaSearch, h: number): SeriesForecast {
   const n = y.length;
   // A constant series has no variance to test or fit (ctsa's KPSS divides by it); R's
   // auto.arima returns ARIMA(0,0,0) with mean, i.e. the value with zero-width intervals.
@@ -225,6 +226,7 @@ export function forecastSeries(y: Float64Array, search: Search, h: number): Seri
   return out;
 }
 
+/** R's notation, e.g. "ARIMA(2,1,0) with drift" or "ARIMA(1,0,0)(0,1,1)[12]". */
 export function describeOrder(o: ArimaOrder): string {
   const seasonal = o.P + o.D + o.Q > 0 ? `(${o.P},${o.D},${o.Q})[${o.s}]` : '';
   const constant = o.constant ? (o.d + o.D === 0 ? ' with mean' : o.d + o.D === 1 ? ' with drift' : '') : '';
@@ -300,7 +302,7 @@ interface EmscriptenModule {
 type EmscriptenFactory = (options: Record<string, unknown>) => EmscriptenModule;
 
 interface Ctsa {
-  autoArima(y: Float64Array, search: Search, h: number): SeriesForecast;
+  autoArima(y: Float64Array, search: ArimaSearch, h: number): SeriesForecast;
   heapBytes(): number;
 }
 

@@ -176,6 +176,15 @@ describe('arima: fitting', () => {
     assertNested(long, 'h = 150');
   });
 
+  it('"history" fits the last observations only (4 times faster on M4 weekly histories at 520)', function () {
+    this.timeout(20_000);
+    const y = weeklySeries({ n: 260, seed: 4 });
+    const last = fit(y, { seasonality: 'none', history: 120 }).predict(13, []).mean;
+    assert.deepEqual([...last], [...fit(y.slice(140), { seasonality: 'none' }).predict(13, []).mean]);
+    // Longer than ctsa can take (the series travels on the wasm stack): say what to do.
+    assert.throws(() => fit(new Float64Array(6000).fill(1), {}), /arima: fits at most 5000 observations, got 6000; set "history"/);
+  });
+
   it('forecasts a constant series as that constant, with zero-width intervals', () => {
     const fc = fit(new Float64Array(30).fill(7), {}).predict(3, [95]);
     assert.deepEqual([...fc.mean], [7, 7, 7]);
