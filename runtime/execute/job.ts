@@ -29,6 +29,14 @@ import type { ComputeJob, ComputeResult, SeriesContext } from './compute.ts';
 import type { Executor } from './executor.ts';
 import { isOk, schedule, type Status } from './scheduler.ts';
 
+/**
+ * Kinds whose result is recorded (so the task counts as done and is reused) but not stored: the
+ * raw rows `ingest` reads are megabytes per hundred markets, cheaper to read again from the file
+ * (whose fingerprint is in the task's key) in the rare run that needs them without re-running
+ * ingest, e.g. after a change of the evaluation settings, which re-runs QA.
+ */
+const RECOMPUTED_KINDS: ReadonlySet<Task['kind']> = new Set<Task['kind']>(['ingest']);
+
 /** The model a market falls back to when no selection is available. */
 export const FALLBACK_FAMILY = 'snaive';
 /** Interval levels the store keeps (ForecastRow has these two). */
@@ -44,6 +52,8 @@ export interface JobContext {
   readonly finished?: ReadonlyMap<string, string>;
   /** The clock (tests pass a fixed one). */
   readonly now?: () => Date;
+  /** How long settled tasks are collected before they are written in one transaction (default 200 ms). */
+  readonly recordBatchMs?: number;
 }
 
 export interface TaskOutcome {
@@ -138,7 +148,7 @@ export async function runJob(plan: Plan, ctx: JobContext, hooks: JobHooks = {}):
   const outcomes = new Map<string, TaskOutcome>();
   const failureFindings = new Map<string, readonly Finding[]>();
   const values = new Values(ctx.store);
-  const recorder = new Recorder(ctx.store, ctx.runId);
+  const recorder = new Recorder(ctx.store, ctx.runId, ctx.recordBatchMs ?? 200);
   // One query for every key the run may reuse; results stored during the run are added to it.
   const available = await ctx.store.cachedKeys(plan.markets.map((m) => m.id));
 
@@ -426,7 +436,8 @@ export async function runJob(plan: Plan, ctx: JobContext, hooks: JobHooks = {}):
   const run = async (task: Task): Promise<TaskOutcome> => {
     const key = reuseKey(task);
     if (key !== null) {
-      values.bind(task.id, key);
+      if (RECOMPUTED_KINDS.has(task.kind)) values.bindRecompute(task.id, key, async () => (await runners[task.kind](task)).value);
+      else values.bind(task.id, key);
       if (task.action === 'run') fitsLeft -= task.fits;
       return { id: task.id, status: 'reused', startedAt: null, ms: 0, fits: 0, key };
     }
@@ -458,7 +469,7 @@ export async function runJob(plan: Plan, ctx: JobContext, hooks: JobHooks = {}):
       market: task.market ?? null,
       runId: ctx.runId,
       createdAt: new Date().toISOString(),
-      value: encodeValue(value),
+      value: RECOMPUTED_KINDS.has(task.kind) ? 'null' : encodeValue(value),
       meta: meta === undefined ? null : JSON.stringify(meta),
     });
     available.add(task.hash);
@@ -586,13 +597,28 @@ class Values {
     this.mem.set(id, value);
   }
 
+  private readonly recompute = new Map<string, () => Promise<unknown>>();
+
   /** The value of `id` is the stored result under `key`. */
   bind(id: string, key: string): void {
     this.keys.set(id, key);
   }
 
+  /** The value of `id` is not stored: `compute` produces it again (once) if a task asks for it. */
+  bindRecompute(id: string, key: string, compute: () => Promise<unknown>): void {
+    this.keys.set(id, key);
+    let once: Promise<unknown> | null = null;
+    this.recompute.set(id, () => (once ??= compute()));
+  }
+
   async get(id: string): Promise<unknown> {
     if (this.mem.has(id)) return this.mem.get(id);
+    const again = this.recompute.get(id);
+    if (again) {
+      const value = await again();
+      if (!this.mem.has(id)) this.mem.set(id, value);
+      return this.mem.get(id);
+    }
     const key = this.keys.get(id);
     if (key === undefined) throw new Error(`no value for task ${id} (it did not succeed)`);
     const row = await this.row(key);
@@ -631,9 +657,11 @@ class Values {
 }
 
 /**
- * Writes task records and results to the store in the background, batching whatever settled
- * while the previous write was in flight into one transaction. Each `add` resolves once its
- * record is committed.
+ * Writes task records and results to the store in the background: whatever settles within
+ * `batchMs` (and while the previous write is in flight) goes into one transaction. A DuckDB
+ * commit costs milliseconds of CPU whatever its size, and committing each of a run's thousands
+ * of tasks on its own took as much CPU as the model fits of a fast family. Each `add` resolves
+ * once its record is committed, so a task reported done is done even if the process dies.
  */
 class Recorder {
   private pending: { record: TaskRecord; result: CachedResult | null; resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -643,6 +671,7 @@ class Recorder {
   constructor(
     private readonly store: Store,
     private readonly runId: string,
+    private readonly batchMs: number,
   ) {}
 
   add(record: TaskRecord, result: CachedResult | null): Promise<void> {
@@ -652,6 +681,7 @@ class Recorder {
   }
 
   private async loop(): Promise<void> {
+    if (this.batchMs > 0) await new Promise((resolve) => setTimeout(resolve, this.batchMs));
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];

@@ -132,6 +132,23 @@ describe('runJob', function () {
     assert.equal(de.forecast[0]!.period, '2015-01-05');
   });
 
+  it('does not store what ingest read, and reads it again when a task needs it (QA after an evaluation change)', async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const file = path.join(dir, 'markets', 'de.yaml');
+    const text = await readFile(file, 'utf8');
+    const stored = (await store.getCachedResults([...(await store.cachedKeys(['de']))])).values();
+    assert.ok([...stored].filter((r) => r.kind === 'ingest').every((r) => r.value === 'null'));
+    try {
+      await writeFile(file, text.replace('folds: 2', 'folds: 3'));
+      const { job } = await planAndRun(await load(dir), store, { select: ['market:de'] });
+      assert.equal(job.outcomes.get('ingest:de')!.status, 'reused');
+      assert.equal(job.outcomes.get('qa:de')!.status, 'succeeded');
+      assert.equal(job.results[0]!.status, 'succeeded');
+    } finally {
+      await writeFile(file, text);
+    }
+  });
+
   it('tune mode re-tunes although the inputs are unchanged', async () => {
     const { job } = await planAndRun(project, store, { select: ['market:sv'], mode: 'tune' });
     assert.equal(job.outcomes.get('tune:sv:mstl:0')!.status, 'succeeded');
