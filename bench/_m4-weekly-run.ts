@@ -4,7 +4,8 @@
  * holdout) -> top X -> holdout check -> the choice fitted on the whole training part -> 13 steps.
  * The test part is never passed in: scoring happens in the parent.
  */
-import { autoModels, getFamily, RECOMMENDED_EVALUATION } from '../runtime/models/registry.ts';
+import { autoModels, getFamily } from '../runtime/models/registry.ts';
+import { MARKET_DEFAULTS } from '../runtime/spec/resolve.ts';
 import { checkHoldout, expandCandidates, forecastChoice, selectTop, tuneChunk, tuningFolds, type EvaluationSettings, type SearchSettings } from '../runtime/evaluate/pipeline.ts';
 
 export interface SeriesInput {
@@ -68,7 +69,8 @@ export function runSeries(s: SeriesInput, settings: Settings): SeriesResult {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  evaluation: RECOMMENDED_EVALUATION,
-  search: { strategy: 'grid', samples: 20, seed: 1, budget: null },
+  // The market language's built-in defaults: the benchmark measures what a market gets by default.
+  evaluation: MARKET_DEFAULTS.evaluation,
+  search: { strategy: MARKET_DEFAULTS.search.strategy, samples: MARKET_DEFAULTS.search.samples, seed: MARKET_DEFAULTS.search.seed, budget: MARKET_DEFAULTS.search.budget },
   h: 13,
 };

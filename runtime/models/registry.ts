@@ -87,18 +87,3 @@ export function autoModels(frequency: Frequency): { family: string; params: Reco
     { family: 'theta', params: seasonal ? { seasonality: modes } : {} },
   ];
 }
-
-/** Evaluation settings the benchmark showed best with `autoModels` (the recommended schema defaults). */
-export const RECOMMENDED_EVALUATION = {
-  horizon: 13,
-  folds: 4,
-  step: 13,
-  gap: 0,
-  window: 'expanding',
-  trainSize: null,
-  holdout: 13,
-  metric: 'smape',
-  weights: 'uniform',
-  top: 3,
-  ensemble: 'mean',
-} as const;

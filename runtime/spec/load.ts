@@ -90,7 +90,13 @@ export function parseYaml(text: string, file: string): LoadedFile {
   }
   let data: unknown;
   const deep = firstTooDeep(doc.contents, LIMITS.maxDepth);
+  const complexKey = deep === undefined ? firstCollectionKey(doc.contents) : undefined;
   if (diagnostics.some((d) => d.rule === 'yaml/too-deep')) {
+    data = undefined;
+  } else if (complexKey !== undefined) {
+    // `? [a, b]: value` is valid YAML, but no spec key is a list or a mapping, and turning one
+    // into plain data would make it a string such as "[ a, b ]".
+    diagnostics.push(makeDiagnostic(file, nodeRange(lineCounter, complexKey), 'yaml/complex-key', '', msg.complexKey()));
     data = undefined;
   } else if (deep !== undefined) {
     diagnostics.push(makeDiagnostic(file, nodeRange(lineCounter, deep), 'yaml/too-deep', '', msg.nestingTooDeep(LIMITS.maxDepth)));
@@ -227,6 +233,21 @@ function firstTooDeep(root: unknown, max: number): Node | undefined {
         stack.push({ node: item, depth: depth + 1 });
       }
     }
+  }
+  return undefined;
+}
+
+/** The first mapping key that is itself a list or a mapping, breadth first (aliases not followed). */
+function firstCollectionKey(root: unknown): Node | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.shift();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isMap(pair.key) || isSeq(pair.key)) return pair.key;
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
   }
   return undefined;
 }

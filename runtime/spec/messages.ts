@@ -296,6 +296,10 @@ export function nestingTooDeep(limit: number): string {
   return `mappings and lists are nested more than ${limit} levels deep: a spec is never that deep; check the indentation and brackets`;
 }
 
+export function complexKey(): string {
+  return 'a key is a list or a mapping (written with "? "): spec keys are plain words; write the key as a single word';
+}
+
 export function aliasLimit(limit: number): string {
   return `aliases (*name) expand to more than ${limit} values: this looks like an alias bomb; write the values out or use fewer aliases`;
 }

@@ -93,6 +93,23 @@ describe('spec/load', () => {
       assert.deepEqual(parseYaml(`a: ${'['.repeat(LIMITS.maxDepth - 1)}${']'.repeat(LIMITS.maxDepth - 1)}\n`, 'ok.yaml').diagnostics, []);
     });
 
+    it('rejects a key that is a list or a mapping, at the key, without a runtime warning', () => {
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.message);
+      process.on('warning', onWarning);
+      try {
+        const loaded = parseYaml('spec:\n  tags: [a]\n  ? [x, y]\n  : 1\n', 'complex.yaml');
+        assert.equal(loaded.data, undefined);
+        assertDiagnostics(loaded.diagnostics, [{ line: 3, col: 5, rule: 'yaml/complex-key', message: msg.complexKey() }]);
+        assert.equal(parseYaml('a:\n  - ? {k: v}\n    : 1\n', 'nested.yaml').diagnostics[0]?.rule, 'yaml/complex-key');
+      } finally {
+        process.off('warning', onWarning);
+      }
+      assert.deepEqual(warnings, []);
+      // An explicit but plain key is still an ordinary key.
+      assert.deepEqual(parseYaml('? a\n: 1\n', 'plain.yaml').data, { a: 1 });
+    });
+
     it('keeps __proto__ an ordinary key: nothing reaches Object.prototype', () => {
       const loaded = parseYaml('__proto__:\n  polluted: true\nconstructor:\n  prototype:\n    polluted: true\n', 'proto.yaml');
       assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
