@@ -82,7 +82,7 @@ export default async function bench(args: string[]): Promise<void> {
     const rerunPct = (100 * again.seconds) / two.seconds;
     line(`re-run, nothing changed: ${again.seconds.toFixed(2)} s (${again.ran} tasks ran, ${again.reused} reused, ${again.fits} fits) = ${rerunPct.toFixed(1)}% of the first run  target < 5%`);
     line(
-      `plan: plan10k_s=${plan10k.seconds.toFixed(3)} fits_per_s_1w=${one.fitsPerSecond.toFixed(1)} fits_per_s_2w=${two.fitsPerSecond.toFixed(1)} speedup=${speedup.toFixed(2)} rerun_pct=${rerunPct.toFixed(1)}`,
+      `plan: plan10k_s=${plan10k.seconds.toFixed(3)} fits_per_s_1w=${one.fitsPerSecond.toFixed(1)} fits_per_s_2w=${two.fitsPerSecond.toFixed(1)} speedup=${speedup.toFixed(2)} rerun_pct=${rerunPct.toFixed(1)} family=${family}`,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });
