@@ -9,6 +9,7 @@ export const Rule = {
   'yaml/alias-limit': 'aliases (*name) do not expand into a huge document ("billion laughs")',
   'yaml/too-large': 'a spec file is at most 1 MiB',
   'yaml/too-deep': 'mappings and lists are nested at most 64 levels',
+  'yaml/complex-key': 'keys are plain words, not lists or mappings ("? [a, b]: ...")',
   'file/unreadable': 'the file can be read',
   'file/missing': 'a given path, forecast.yaml and the markets folder exist',
   'file/empty-folder': 'a folder given to validate holds YAML files',
