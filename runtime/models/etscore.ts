@@ -113,29 +113,37 @@ export function fitEts(y: Float64Array, spec: EtsSpec, fixed: EtsFixed = {}, opt
     throw new Error(`${etsLabel(spec)}: needs more than ${np + 1} observations to estimate ${np} parameters, got ${n}`);
   }
 
-  const unpack = (p: Float64Array): { alpha: number; beta: number; phi: number; l0: number; b0: number } => {
-    let k = 0;
-    const alpha = optAlpha ? p[k++]! : fixed.alpha!;
-    const beta = hasTrend ? (optBeta ? p[k++]! : fixed.beta!) : 0;
-    const phi = spec.damped ? (optPhi ? p[k++]! : fixed.phi!) : 1;
-    const l = p[k++]!;
-    const b = hasTrend ? p[k++]! : 0;
-    return { alpha, beta, phi, l0: l, b0: b };
-  };
+  // Where each estimated parameter sits in the optimiser's vector (-1: fixed or absent). The
+  // objective runs hundreds of times per fit, so it reads the vector in place and the filter
+  // writes its statistics into `stats`: nothing is allocated per evaluation.
+  let slot = 0;
+  const iAlpha = optAlpha ? slot++ : -1;
+  const iBeta = optBeta ? slot++ : -1;
+  const iPhi = optPhi ? slot++ : -1;
+  const iL = slot++;
+  const iB = hasTrend ? slot++ : -1;
+  const alphaAt = (p: Float64Array): number => (iAlpha >= 0 ? p[iAlpha]! : fixed.alpha!);
+  const betaAt = (p: Float64Array): number => (iBeta >= 0 ? p[iBeta]! : hasTrend ? fixed.beta! : 0);
+  const phiAt = (p: Float64Array): number => (iPhi >= 0 ? p[iPhi]! : spec.damped ? fixed.phi! : 1);
+  const b0At = (p: Float64Array): number => (iB >= 0 ? p[iB]! : 0);
 
-  const scratch = new Float64Array(3);
+  const stats = new Float64Array(STATS);
   const objective = (p: Float64Array): number => {
-    const u = unpack(p);
-    if (!paramsOk(u.alpha, u.beta, u.phi, hasTrend, spec.damped, lower, upper, optAlpha, optBeta, optPhi)) return Infinity;
-    const r = runFilter(y, spec, u.alpha, u.beta, u.phi, u.l0, u.b0, scratch);
-    if (Number.isNaN(r.lik)) return Infinity;
-    if (optCrit === 'mse') return r.mse;
-    return r.lik < -1e10 ? -1e10 : r.lik;
+    const alpha = alphaAt(p);
+    const beta = betaAt(p);
+    const phi = phiAt(p);
+    if (!paramsOk(alpha, beta, phi, hasTrend, spec.damped, lower, upper, optAlpha, optBeta, optPhi)) return Infinity;
+    runFilter(y, spec, alpha, beta, phi, p[iL]!, b0At(p), stats);
+    const lik = stats[LIK]!;
+    if (Number.isNaN(lik)) return Infinity;
+    if (optCrit === 'mse') return stats[MSE]!;
+    return lik < -1e10 ? -1e10 : lik;
   };
 
   const res = nelderMead(objective, start, { maxit: MAXIT });
-  const u = unpack(res.par);
-  const r = runFilter(y, spec, u.alpha, u.beta, u.phi, u.l0, u.b0, scratch);
+  const u = { alpha: alphaAt(res.par), beta: betaAt(res.par), phi: phiAt(res.par) };
+  runFilter(y, spec, u.alpha, u.beta, u.phi, res.par[iL]!, b0At(res.par), stats);
+  const r = { lik: stats[LIK]!, mse: stats[MSE]!, sse: stats[SSE]!, level: stats[LEVEL]!, slope: stats[SLOPE]! };
   if (!Number.isFinite(r.lik) || !Number.isFinite(r.level)) {
     throw new Error(`${etsLabel(spec)}: estimation failed (likelihood ${r.lik})`);
   }
@@ -219,55 +227,71 @@ function paramsOk(
   return true;
 }
 
-interface FilterResult {
-  lik: number;
-  mse: number;
-  sse: number;
-  level: number;
-  slope: number;
-}
+/** Slots of the statistics `runFilter` writes (into a Float64Array of STATS values). */
+const LIK = 0;
+const MSE = 1;
+const SSE = 2;
+const LEVEL = 3;
+const SLOPE = 4;
+const STATS = 5;
 
-/** One pass of the model over y (R: etscalc with nmse = 1). */
-function runFilter(
-  y: Float64Array,
-  spec: EtsSpec,
-  alpha: number,
-  beta: number,
-  phi: number,
-  l0: number,
-  b0: number,
-  _scratch: Float64Array,
-): FilterResult {
+/**
+ * One pass of the model over y (R: etscalc with nmse = 1). Writes into `out` the likelihood term
+ * (n·log(SSE), plus 2·Σlog|f| with multiplicative errors; NaN, as every other slot, when a
+ * forecast is ~0 under multiplicative errors), the MSE, the SSE and the final level and slope.
+ *
+ * This loop is where model fitting spends its time. Every variable in it is a double from the
+ * start and no branch mixes a double with an integer literal, so the optimised code keeps
+ * numbers unboxed: an earlier form (`hasTrend ? phi * b : 0` inside the loop) allocated a heap
+ * number every few steps, half a megabyte per fit, and the garbage collection that followed cost
+ * more than the arithmetic.
+ */
+function runFilter(y: Float64Array, spec: EtsSpec, alpha: number, beta: number, phi: number, l0: number, b0: number, out: Float64Array): void {
   const n = y.length;
   const mult = spec.error === 'M';
   const hasTrend = spec.trend !== 'N';
+  // Without a trend beta is 0 and the slope stays 0, so one update serves both cases.
+  const phiT = hasTrend ? phi : 0;
+  const ratio = hasTrend ? beta / alpha : 0;
   let l = l0;
   let b = hasTrend ? b0 : 0;
   let sse = 0;
   let sq1 = 0;
   let logf = 0;
-  const ratio = beta / alpha;
-  for (let t = 0; t < n; t++) {
-    const phib = hasTrend ? phi * b : 0;
-    const f = l + phib;
-    const yt = y[t]!;
-    let e: number;
-    if (mult) {
-      if (Math.abs(f) < 1e-10) return { lik: NaN, mse: NaN, sse: NaN, level: NaN, slope: NaN };
-      e = (yt - f) / f;
+  if (mult) {
+    for (let t = 0; t < n; t++) {
+      const phib = phiT * b;
+      const f = l + phib;
+      if (Math.abs(f) < 1e-10) {
+        out.fill(NaN);
+        return;
+      }
+      const err = y[t]! - f;
+      const e = err / f;
       logf += Math.log(Math.abs(f));
-    } else {
-      e = yt - f;
+      sse += e * e;
+      sq1 += err * err;
+      const newL = f + alpha * err;
+      b = phib + ratio * (newL - l - phib);
+      l = newL;
     }
-    sse += e * e;
-    sq1 += (yt - f) * (yt - f);
-    const newL = f + alpha * (yt - f);
-    if (hasTrend) b = phib + ratio * (newL - l - phib);
-    l = newL;
+  } else {
+    for (let t = 0; t < n; t++) {
+      const phib = phiT * b;
+      const f = l + phib;
+      const err = y[t]! - f;
+      sse += err * err;
+      const newL = f + alpha * err;
+      b = phib + ratio * (newL - l - phib);
+      l = newL;
+    }
+    sq1 = sse;
   }
-  let lik = n * Math.log(sse);
-  if (mult) lik += 2 * logf;
-  return { lik, mse: sq1 / n, sse, level: l, slope: b };
+  out[LIK] = mult ? n * Math.log(sse) + 2 * logf : n * Math.log(sse);
+  out[MSE] = sq1 / n;
+  out[SSE] = sse;
+  out[LEVEL] = l;
+  out[SLOPE] = b;
 }
 
 /** Point forecasts 1..h: l + (φ + … + φ^k)·b. */
