@@ -17,8 +17,7 @@ import type { RawObservation, Series } from '../store/series.ts';
 import { readCsvSource, type CsvSource } from '../store/csv.ts';
 import { checkInput } from '../adjust/qa.ts';
 import { prepareSeries, type DisruptionWindow, type PreparedSeries } from '../adjust/disruptions.ts';
-import { loadMstl } from '../models/augurs.ts';
-import { prepareModels } from '../models/registry.ts';
+import { prepareFamilies } from '../models/registry.ts';
 import { buildRegressorCalendar, type EventSpec } from '../holidays/calendar.ts';
 import { canonicalJson } from '../plan/hash.ts';
 
@@ -165,6 +164,9 @@ export async function runCompute(job: ComputeJob): Promise<ComputeResult> {
     case 'prepare':
       return { kind: 'prepare', prepared: prepareSeries(job.series, job.disruptions), fits: 0 };
     default:
+      // WebAssembly that loads asynchronously (Prophet's optimiser) is loaded by the first job
+      // that needs it, once per thread; a run of other families never pays for it.
+      await prepareFamilies(familiesIn(job));
       return fit(job);
   }
 }
@@ -193,17 +195,29 @@ function fit(job: TuneJob | HoldoutJob | ApplyJob): ComputeResult {
   }
 }
 
-let ready: Promise<void> | null = null;
-
 /**
- * Instantiate the WebAssembly models now, once per thread (module state is per thread), so that
- * the first task of a worker does not pay for it inside its time limit; Prophet's optimiser can
- * only be loaded asynchronously, so fitting it needs this awaited first.
+ * Every model family a job names: the tuned candidate's, ensemble members' (inside parameter
+ * sets, the top list or the choice), each holdout finalist's.
  */
-export function warmUp(): Promise<void> {
-  ready ??= (async () => {
-    loadMstl();
-    await prepareModels();
-  })();
-  return ready;
+export function familiesIn(job: TuneJob | HoldoutJob | ApplyJob): Set<string> {
+  const names = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x);
+    } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'family' && typeof x === 'string') names.add(x);
+        else visit(x);
+      }
+    }
+  };
+  if (job.kind === 'tune') {
+    names.add(job.family);
+    visit(job.paramSets);
+  } else if (job.kind === 'holdout') {
+    visit(job.top);
+  } else {
+    visit(job.choice);
+  }
+  return names;
 }

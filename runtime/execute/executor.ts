@@ -4,7 +4,7 @@
  * an executor only runs what it is given, within a time limit.
  */
 import os from 'node:os';
-import { runCompute, TaskTimeoutError, timeoutMessage, warmUp, type ComputeJob, type ComputeResult } from './compute.ts';
+import { runCompute, TaskTimeoutError, timeoutMessage, type ComputeJob, type ComputeResult } from './compute.ts';
 import { createPoolExecutor } from './pool.ts';
 
 export type ExecutorKind = 'inline' | 'pool';
@@ -43,7 +43,6 @@ export function createInlineExecutor(): Executor {
     kind: 'inline',
     threads: 1,
     async run(job, timeoutSeconds) {
-      await warmUp();
       // Yield first, so that a caller starting several jobs is not blocked for the first one.
       await new Promise((resolve) => setImmediate(resolve));
       const started = Date.now();

@@ -1,7 +1,8 @@
 /**
  * The pool executor: jobs run in worker threads managed by piscina (one per core by default).
  * The cleaned series crosses to the worker as a transferred Float64Array (no copy); each worker
- * loads the models and instantiates their WebAssembly once, when it starts (`worker.mjs`).
+ * loads the models when it starts (`worker.mjs`) and instantiates a WebAssembly model once, on the
+ * first job that uses it.
  *
  * A job over its time limit is aborted: piscina terminates the worker running it and starts a
  * fresh one, so a model stuck in a loop cannot hold a thread for the rest of the run.

@@ -4,9 +4,9 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runCompute, warmUp } = await import('./compute.ts');
-// WebAssembly models initialise once per worker, when it starts.
-await warmUp();
+// WebAssembly models initialise once per worker, on their first job (compute.ts), so a worker
+// is ready as soon as the sources are loaded and a run pays only for the models it uses.
+const { runCompute } = await import('./compute.ts');
 
 /** Piscina calls the default export with each job. */
 export default function compute(job) {

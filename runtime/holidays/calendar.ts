@@ -16,8 +16,21 @@
  * date-holidays costs a few milliseconds per (country, year), so each year is computed once per
  * calendar and cached.
  */
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysClass from 'date-holidays';
 import type { RegressorCalendar } from '../models/contract.ts';
+
+/**
+ * date-holidays is loaded on first use (its CommonJS build, so that the calendar stays
+ * synchronous): reading its data for every country takes about 200 ms, which every worker
+ * thread and every command would otherwise pay at start, although only markets whose models
+ * take holiday regressors need it.
+ */
+let holidaysClass: typeof HolidaysClass | null = null;
+function Holidays(): typeof HolidaysClass {
+  holidaysClass ??= createRequire(import.meta.url)('date-holidays') as typeof HolidaysClass;
+  return holidaysClass;
+}
 
 /** A market's own event (the spec's `events`): dates, with days before and after that belong to it. */
 export interface EventSpec {
@@ -97,11 +110,12 @@ export function buildRegressorCalendar(opts: CalendarOptions): RegressorCalendar
 
 /** The public holidays of a country, one year at a time, cached. */
 function countryHolidays(country: string, types: readonly string[]): { year(y: number): readonly Occurrence[] } {
-  const known = new Holidays().getCountries();
+  const H = Holidays();
+  const known = new H().getCountries();
   if (!Object.hasOwn(known, country.toUpperCase())) {
     throw new Error(`Unknown country "${country}" for holidays; use an ISO 3166-1 alpha-2 code (e.g. "SE")`);
   }
-  const hd = new Holidays(country.toUpperCase());
+  const hd = new H(country.toUpperCase());
   const cache = new Map<number, Occurrence[]>();
   return {
     year(y: number): readonly Occurrence[] {

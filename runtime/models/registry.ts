@@ -56,6 +56,20 @@ export function prepareModels(): Promise<void> {
   return prepareProphet();
 }
 
+/** Families that must load WebAssembly asynchronously before they can fit, with the loader. */
+const PREPARE: Readonly<Record<string, () => Promise<void>>> = { prophet: prepareProphet };
+
+/**
+ * Loads what the named families need before fitting (once per thread: later calls cost a map
+ * lookup). The others need nothing: MSTL's WebAssembly is instantiated synchronously on first fit.
+ */
+export async function prepareFamilies(names: Iterable<string>): Promise<void> {
+  for (const name of names) {
+    const prepare = PREPARE[name];
+    if (prepare) await prepare();
+  }
+}
+
 export type Frequency = 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
 
 /**

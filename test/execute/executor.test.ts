@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createInlineExecutor, createExecutor, type Executor } from '../../runtime/execute/executor.ts';
 import { createPoolExecutor } from '../../runtime/execute/pool.ts';
-import type { ComputeJob, TuneJob } from '../../runtime/execute/compute.ts';
+import { familiesIn, type ComputeJob, type TuneJob } from '../../runtime/execute/compute.ts';
 
 function series(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, t) => 100 + t * 0.5 + 20 * Math.sin((2 * Math.PI * t) / 52) + ((t * 7) % 5));
@@ -118,4 +118,27 @@ describe('models that load asynchronously', function () {
       }
     });
   }
+
+  it('pool: a fresh worker loads the optimiser for a prophet member of an ensemble, its first job', async () => {
+    const ex = createPoolExecutor({ threads: 1 });
+    try {
+      const n = 160;
+      const choice = { kind: 'ensemble', combine: 'mean', members: [{ family: 'snaive', params: {} }, { family: 'prophet', params: {} }] } as const;
+      const r = await ex.run({ kind: 'apply', y: series(n), ctx: { period: 52, periods: periods(n), country: 'SE', events: [] }, choice, h: 13, levels: [80, 95] }, 120);
+      assert.equal(r.kind === 'apply' && r.forecast.mean.length, 13);
+      assert.equal(r.fits, 2);
+    } finally {
+      await ex.close();
+    }
+  });
+
+  it('familiesIn names every family a job can fit, nested ones included', () => {
+    const n = 20;
+    const ctx = { period: 52, periods: periods(n), country: null, events: [] };
+    assert.deepEqual([...familiesIn(tuneJob('damped', [{ phi: 0.9 }]))], ['damped']);
+    assert.deepEqual([...familiesIn(tuneJob('ensemble', [{ members: [{ family: 'prophet', params: {} }, { family: 'ses', params: {} }] }]))].sort(), ['ensemble', 'prophet', 'ses']);
+    const top = [{ family: 'theta', params: {}, meanError: 1, foldErrors: [1] }, { family: 'mstl', params: { periods: [52] }, meanError: 2, foldErrors: [2] }];
+    assert.deepEqual([...familiesIn({ kind: 'holdout', y: series(n), ctx, top, ev } as unknown as ComputeJob & { kind: 'holdout' })].sort(), ['mstl', 'theta']);
+    assert.deepEqual([...familiesIn({ kind: 'apply', y: series(n), ctx, choice: { kind: 'single', family: 'naive', params: {} }, h: 1, levels: [80] })], ['naive']);
+  });
 });
