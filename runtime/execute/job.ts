@@ -589,6 +589,8 @@ class Values {
   private readonly mem = new Map<string, unknown>();
   private readonly keys = new Map<string, string>();
   private readonly rows = new Map<string, Promise<CachedResult | undefined>>();
+  /** Values not stored, by task id: each produces its value once, when first asked for. */
+  private readonly recompute = new Map<string, () => Promise<unknown>>();
   private batch: { key: string; resolve: (r: CachedResult | undefined) => void; reject: (e: unknown) => void }[] = [];
 
   constructor(private readonly store: Store) {}
@@ -596,8 +598,6 @@ class Values {
   set(id: string, value: unknown): void {
     this.mem.set(id, value);
   }
-
-  private readonly recompute = new Map<string, () => Promise<unknown>>();
 
   /** The value of `id` is the stored result under `key`. */
   bind(id: string, key: string): void {
@@ -614,11 +614,7 @@ class Values {
   async get(id: string): Promise<unknown> {
     if (this.mem.has(id)) return this.mem.get(id);
     const again = this.recompute.get(id);
-    if (again) {
-      const value = await again();
-      if (!this.mem.has(id)) this.mem.set(id, value);
-      return this.mem.get(id);
-    }
+    if (again) return again();
     const key = this.keys.get(id);
     if (key === undefined) throw new Error(`no value for task ${id} (it did not succeed)`);
     const row = await this.row(key);

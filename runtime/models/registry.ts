@@ -48,14 +48,6 @@ export function allFamilies(): ModelFamily[] {
   return [...FAMILIES.values()];
 }
 
-/**
- * Load what some families need asynchronously (Prophet's Stan optimiser, which can only be
- * loaded with `import()`). Await it once per thread before fitting; it is cheap to call again.
- */
-export function prepareModels(): Promise<void> {
-  return prepareProphet();
-}
-
 /** Families that must load WebAssembly asynchronously before they can fit, with the loader. */
 const PREPARE: Readonly<Record<string, () => Promise<void>>> = { prophet: prepareProphet };
 
@@ -68,6 +60,14 @@ export async function prepareFamilies(names: Iterable<string>): Promise<void> {
     const prepare = PREPARE[name];
     if (prepare) await prepare();
   }
+}
+
+/**
+ * Load what every family needs asynchronously (Prophet's Stan optimiser, which can only be
+ * loaded with `import()`). Cheap to call again.
+ */
+export function prepareModels(): Promise<void> {
+  return prepareFamilies(Object.keys(PREPARE));
 }
 
 export type Frequency = 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
